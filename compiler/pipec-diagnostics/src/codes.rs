@@ -1,0 +1,183 @@
+//! The registry of stable diagnostic codes.
+//!
+//! A code is `P` plus four digits grouped by phase: P00xx input and syntax, P01xx structure,
+//! P02xx names and expressions, P03xx cycles, P04xx types, P05xx resource limits, P06xx lints.
+//! Codes are never reused or renumbered. Each has a kebab-case name, a fixed severity and a
+//! documentation page in `docs/PXXXX.md` (sections: what it means, why, example, how to fix),
+//! which `pipec explain` prints. A test fails when a page is missing a section, and the
+//! checker's fixture test fails when a code has no fixture that triggers it.
+
+use crate::diagnostic::Severity;
+
+/// Static facts about one code.
+#[derive(Debug)]
+pub struct CodeInfo {
+    /// `P0123`.
+    pub id: &'static str,
+    /// `kebab-case` name.
+    pub name: &'static str,
+    /// Fixed severity.
+    pub severity: Severity,
+    /// Markdown documentation.
+    pub docs: &'static str,
+}
+
+macro_rules! codes {
+    ($($id:ident $name:literal $sev:ident;)*) => {
+        /// A stable diagnostic code.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[allow(missing_docs, reason = "each variant is documented by its docs/PXXXX.md page")]
+        pub enum Code { $($id,)* }
+
+        impl Code {
+            /// Every code, in numeric order.
+            pub const ALL: &'static [Code] = &[$(Code::$id,)*];
+
+            /// The static facts about this code.
+            #[must_use]
+            pub fn info(self) -> &'static CodeInfo {
+                match self {
+                    $(Code::$id => &CodeInfo {
+                        id: stringify!($id),
+                        name: $name,
+                        severity: Severity::$sev,
+                        docs: include_str!(concat!("../docs/", stringify!($id), ".md")),
+                    },)*
+                }
+            }
+        }
+    };
+}
+
+codes! {
+    // Input and syntax.
+    P0001 "empty-file" Error;
+    P0002 "invalid-utf8" Error;
+    P0003 "binary-file" Error;
+    P0004 "yaml-syntax" Error;
+    P0005 "json-syntax" Error;
+    P0006 "tab-indentation" Error;
+    P0007 "nesting-too-deep" Error;
+    P0008 "alias-expansion-limit" Error;
+    P0009 "duplicate-key" Error;
+    P0010 "file-too-large" Error;
+    P0011 "multiple-documents" Error;
+    // Structure.
+    P0100 "not-a-pipeline" Error;
+    P0101 "unknown-key" Error;
+    P0102 "ignored-key" Warning;
+    P0103 "missing-key" Error;
+    P0104 "wrong-kind" Error;
+    P0105 "duplicate-step-id" Error;
+    P0106 "unknown-step-type" Error;
+    P0107 "invalid-value" Error;
+    P0108 "string-prompt" Warning;
+    P0109 "documented-only-key" Warning;
+    P0110 "key-without-effect" Warning;
+    P0111 "unsupported-format-version" Error;
+    P0112 "empty-steps" Error;
+    P0113 "invalid-signature" Error;
+    P0114 "unknown-type" Error;
+    P0115 "unimplemented-step-type" Error;
+    P0116 "step-not-allowed-here" Warning;
+    P0117 "duplicate-name" Error;
+    // Names and expressions.
+    P0200 "expression-syntax" Error;
+    P0201 "unsupported-template" Warning;
+    P0202 "unknown-step" Error;
+    P0203 "forward-reference" Error;
+    P0204 "unknown-input" Error;
+    P0205 "unknown-field" Error;
+    P0206 "unknown-variable" Error;
+    P0207 "unresolved-template" Warning;
+    P0208 "unknown-function" Error;
+    P0209 "steps-prefix-in-condition" Warning;
+    P0210 "unknown-model" Error;
+    P0211 "unknown-signature" Error;
+    P0212 "missing-pipeline-file" Error;
+    // Cycles.
+    P0300 "step-cycle" Error;
+    P0301 "pipeline-file-cycle" Error;
+    // Types.
+    P0400 "type-mismatch" Error;
+    P0401 "not-iterable" Error;
+    P0402 "missing-signature-input" Error;
+    P0403 "unknown-signature-input" Error;
+    // Resource limits.
+    P0500 "unbounded-loop" Error;
+    P0501 "unbounded-fan-out" Error;
+    P0502 "llm-call-limit" Error;
+    P0503 "cost-limit" Error;
+    P0504 "token-limit" Error;
+    P0505 "time-limit" Error;
+    P0506 "nesting-depth-limit" Error;
+    P0507 "unpriced-model" Warning;
+    // Lints.
+    P0600 "unused-step" Warning;
+    P0601 "unused-input" Warning;
+    P0602 "unreachable-branch" Warning;
+}
+
+impl Code {
+    /// `P0123`.
+    #[must_use]
+    pub fn as_str(self) -> &'static str {
+        self.info().id
+    }
+
+    /// The kebab-case name.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        self.info().name
+    }
+
+    /// The fixed severity.
+    #[must_use]
+    pub fn severity(self) -> Severity {
+        self.info().severity
+    }
+
+    /// Look a code up by its id (`P0123`, case-insensitive) or its kebab-case name.
+    #[must_use]
+    pub fn parse(text: &str) -> Option<Code> {
+        let text = text.trim();
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str().eq_ignore_ascii_case(text) || c.name() == text)
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_documented_with_all_sections() {
+        for code in Code::ALL {
+            let docs = code.info().docs;
+            let title = format!("# {} {}", code.as_str(), code.name());
+            assert!(
+                docs.starts_with(&title),
+                "{code}: docs must start with `{title}`"
+            );
+            for section in ["## What it means", "## Why", "## Example", "## How to fix"] {
+                assert!(docs.contains(section), "{code}: docs lack `{section}`");
+            }
+        }
+    }
+
+    #[test]
+    fn ids_and_names_are_unique_and_parse_back() {
+        for code in Code::ALL {
+            assert_eq!(Code::parse(code.as_str()), Some(*code));
+            assert_eq!(Code::parse(code.name()), Some(*code));
+        }
+    }
+}

@@ -1,0 +1,489 @@
+//! YAML front-end: saphyr's spanned events folded into a [`Document`] with an explicit stack
+//! (no recursion), byte spans, duplicate-key detection and the limits of [`crate::limits`].
+
+use std::collections::HashMap;
+
+use pipec_diagnostics::{Code, Diagnostic, FileId, Span};
+use saphyr_parser::{Event, Parser, ScalarStyle as YamlStyle, ScanError};
+
+use crate::Parsed;
+use crate::limits::{MAX_ALIAS_EXPANSION, MAX_DEPTH};
+use crate::node::{Document, Entry, NodeId, NodeKind, ScalarStyle};
+
+/// Parse YAML text. Never panics; see [`Parsed`].
+#[must_use]
+pub fn parse_yaml(file: FileId, text: &str) -> Parsed {
+    let mut builder = Builder::new(file, text);
+    let outcome = builder.run();
+    let Builder {
+        mut doc,
+        mut diagnostics,
+        sizes,
+        root,
+        ..
+    } = builder;
+    let document = match (outcome, root) {
+        (Ok(()), Some(root)) => {
+            doc.root = root;
+            let expanded = sizes.get(root.0 as usize).copied().unwrap_or(0);
+            let physical = doc.nodes.len() as u64;
+            if expanded.saturating_sub(physical) > MAX_ALIAS_EXPANSION {
+                let span = doc
+                    .nodes
+                    .get(root.0 as usize)
+                    .map_or_else(Span::default, |n| n.span);
+                diagnostics.push(
+                    Diagnostic::new(
+                        Code::P0008,
+                        Span::new(file, span.start, span.start),
+                        "aliases expand this document beyond pipec's limit",
+                    )
+                    .with_primary_label(format!(
+                        "{physical} nodes in the file expand to {expanded} through aliases"
+                    ))
+                    .with_note(format!(
+                        "pipec allows aliases to add at most {MAX_ALIAS_EXPANSION} nodes"
+                    ))
+                    .with_help(
+                        "write the repeated parts out, or reduce how many times aliases are nested",
+                    ),
+                );
+                None
+            } else {
+                Some(doc)
+            }
+        }
+        (Ok(()), None) => {
+            diagnostics.push(
+                Diagnostic::new(Code::P0001, Span::new(file, 0, 0), "file is empty")
+                    .with_primary_label("no YAML document here")
+                    .with_help(
+                        "a pipeline starts with `pipec: 1` (native) or `workflow:` (pipeline_ex)",
+                    ),
+            );
+            None
+        }
+        (Err(()), _) => None,
+    };
+    Parsed {
+        document,
+        diagnostics,
+    }
+}
+
+/// Converts saphyr's character indices to byte offsets. ASCII text (the common case) maps
+/// one to one; otherwise a checkpoint every 64 characters bounds each lookup.
+struct CharToByte<'a> {
+    text: &'a str,
+    checkpoints: Option<Vec<u32>>,
+}
+
+const CHECKPOINT_EVERY: usize = 64;
+
+impl<'a> CharToByte<'a> {
+    fn new(text: &'a str) -> Self {
+        let checkpoints = (!text.is_ascii()).then(|| {
+            text.char_indices()
+                .step_by(CHECKPOINT_EVERY)
+                .map(|(b, _)| u32::try_from(b).unwrap_or(u32::MAX))
+                .collect()
+        });
+        CharToByte { text, checkpoints }
+    }
+
+    fn byte(&self, char_index: usize) -> u32 {
+        match &self.checkpoints {
+            None => u32::try_from(char_index.min(self.text.len())).unwrap_or(u32::MAX),
+            Some(points) => {
+                let Some(&base) = points.get(char_index / CHECKPOINT_EVERY) else {
+                    return u32::try_from(self.text.len()).unwrap_or(u32::MAX);
+                };
+                let rest = &self.text[base as usize..];
+                let extra = rest
+                    .char_indices()
+                    .nth(char_index % CHECKPOINT_EVERY)
+                    .map_or(rest.len(), |(b, _)| b);
+                base + u32::try_from(extra).unwrap_or(0)
+            }
+        }
+    }
+}
+
+enum Frame {
+    Seq {
+        start: u32,
+        anchor: usize,
+        items: Vec<NodeId>,
+        size: u64,
+    },
+    Map {
+        start: u32,
+        anchor: usize,
+        entries: Vec<Entry>,
+        key: Option<NodeId>,
+        seen: KeySet,
+        size: u64,
+    },
+}
+
+/// Keys seen so far in one mapping. Small mappings scan a vector; large ones switch to a
+/// hash map so a 100,000-key mapping stays linear.
+#[derive(Default)]
+struct KeySet {
+    small: Vec<(String, Span)>,
+    large: Option<HashMap<String, Span>>,
+}
+
+impl KeySet {
+    /// Insert a key; returns the earlier span if it was already there.
+    fn insert(&mut self, key: &str, span: Span) -> Option<Span> {
+        if let Some(map) = &mut self.large {
+            return match map.get(key) {
+                Some(s) => Some(*s),
+                None => {
+                    map.insert(key.to_owned(), span);
+                    None
+                }
+            };
+        }
+        if let Some((_, s)) = self.small.iter().find(|(k, _)| k == key) {
+            return Some(*s);
+        }
+        self.small.push((key.to_owned(), span));
+        if self.small.len() > 16 {
+            self.large = Some(std::mem::take(&mut self.small).into_iter().collect());
+        }
+        None
+    }
+}
+
+struct Builder<'a> {
+    file: FileId,
+    text: &'a str,
+    bytes: CharToByte<'a>,
+    doc: Document,
+    /// Expanded size (nodes a tree walk visits) of every node, by id.
+    sizes: Vec<u64>,
+    anchors: HashMap<usize, NodeId>,
+    stack: Vec<Frame>,
+    root: Option<NodeId>,
+    documents: usize,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(file: FileId, text: &'a str) -> Self {
+        Builder {
+            file,
+            text,
+            bytes: CharToByte::new(text),
+            doc: Document {
+                file,
+                nodes: Vec::new(),
+                root: NodeId(0),
+            },
+            sizes: Vec::new(),
+            anchors: HashMap::new(),
+            stack: Vec::new(),
+            root: None,
+            documents: 0,
+            diagnostics: Vec::new(),
+        }
+    }
+
+    fn span(&self, s: &saphyr_parser::Span) -> Span {
+        Span::new(
+            self.file,
+            self.bytes.byte(s.start.index()),
+            self.bytes.byte(s.end.index()),
+        )
+    }
+
+    fn run(&mut self) -> Result<(), ()> {
+        let mut parser = Parser::new_from_str(self.text);
+        loop {
+            let (event, span) = match parser.next_event() {
+                None => return Ok(()),
+                Some(Ok(pair)) => pair,
+                Some(Err(e)) => {
+                    self.scan_error(&e);
+                    return Err(());
+                }
+            };
+            let span = self.span(&span);
+            match event {
+                Event::StreamEnd => return Ok(()),
+                Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+                Event::DocumentStart(_) => {
+                    self.documents += 1;
+                    if self.documents > 1 {
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::P0011,
+                                span,
+                                "file holds more than one YAML document",
+                            )
+                            .with_primary_label("a second document starts here")
+                            .with_help("put each pipeline in its own file"),
+                        );
+                        return Err(());
+                    }
+                }
+                Event::Alias(anchor) => {
+                    let Some(&target) = self.anchors.get(&anchor) else {
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::P0008,
+                                span,
+                                "alias refers to an anchor that is not complete",
+                            )
+                            .with_primary_label("this alias points into the node that contains it")
+                            .with_help(
+                                "a node cannot contain an alias to itself; write the value out",
+                            ),
+                        );
+                        return Err(());
+                    };
+                    let size = self.sizes.get(target.0 as usize).copied().unwrap_or(1);
+                    self.attach(target, size, span)?;
+                }
+                Event::Scalar(value, style, anchor, _tag) => {
+                    let kind = resolve_scalar(&value, style);
+                    let id = self.new_node(kind, span, 1);
+                    if anchor != 0 {
+                        self.anchors.insert(anchor, id);
+                    }
+                    self.attach(id, 1, span)?;
+                }
+                Event::SequenceStart(anchor, _) => {
+                    self.open(
+                        Frame::Seq {
+                            start: span.start,
+                            anchor,
+                            items: Vec::new(),
+                            size: 1,
+                        },
+                        span,
+                    )?;
+                }
+                Event::MappingStart(anchor, _) => {
+                    self.open(
+                        Frame::Map {
+                            start: span.start,
+                            anchor,
+                            entries: Vec::new(),
+                            key: None,
+                            seen: KeySet::default(),
+                            size: 1,
+                        },
+                        span,
+                    )?;
+                }
+                Event::SequenceEnd | Event::MappingEnd => self.close(span)?,
+            }
+        }
+    }
+
+    fn open(&mut self, frame: Frame, span: Span) -> Result<(), ()> {
+        if self.stack.len() >= MAX_DEPTH {
+            self.diagnostics.push(
+                Diagnostic::new(Code::P0007, span, "nesting is too deep")
+                    .with_primary_label(format!(
+                        "this collection is nested more than {MAX_DEPTH} levels deep"
+                    ))
+                    .with_help("flatten the structure; no pipeline needs this depth"),
+            );
+            return Err(());
+        }
+        self.stack.push(frame);
+        Ok(())
+    }
+
+    fn close(&mut self, end: Span) -> Result<(), ()> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let (kind, start, anchor, size) = match frame {
+            Frame::Seq {
+                start,
+                anchor,
+                items,
+                size,
+            } => (NodeKind::Seq(items), start, anchor, size),
+            Frame::Map {
+                start,
+                anchor,
+                entries,
+                size,
+                ..
+            } => (NodeKind::Map(entries), start, anchor, size),
+        };
+        // Block collections end where their last child ends; flow ones at the bracket.
+        let span = Span::new(self.file, start, end.end.max(start));
+        let id = self.new_node(kind, span, size);
+        if anchor != 0 {
+            self.anchors.insert(anchor, id);
+        }
+        self.attach(id, size, span)
+    }
+
+    fn new_node(&mut self, kind: NodeKind, span: Span, size: u64) -> NodeId {
+        self.sizes.push(size);
+        self.doc.push(kind, span)
+    }
+
+    /// Hang a finished node on the innermost open collection (or make it the root).
+    fn attach(&mut self, id: NodeId, size: u64, span: Span) -> Result<(), ()> {
+        let text_of_key = |doc: &Document, id: NodeId| match &doc.nodes[id.0 as usize].kind {
+            NodeKind::Str(s, _) => Some(s.clone()),
+            NodeKind::Int(i) => Some(i.to_string()),
+            NodeKind::Bool(b) => Some(b.to_string()),
+            NodeKind::Float(f) => Some(f.to_string()),
+            NodeKind::Null => Some(String::new()),
+            NodeKind::Seq(_) | NodeKind::Map(_) => None,
+        };
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(id);
+            }
+            Some(Frame::Seq {
+                items, size: total, ..
+            }) => {
+                items.push(id);
+                *total = total.saturating_add(size);
+            }
+            Some(Frame::Map {
+                entries,
+                key,
+                seen,
+                size: total,
+                ..
+            }) => match key.take() {
+                None => *key = Some(id),
+                Some(key_id) => {
+                    *total = total.saturating_add(size).saturating_add(1);
+                    let key_span = self.doc.nodes[key_id.0 as usize].span;
+                    let duplicate = text_of_key(&self.doc, key_id)
+                        .and_then(|k| seen.insert(&k, key_span).map(|first| (k, first)));
+                    match duplicate {
+                        Some((k, first)) => self.diagnostics.push(
+                            Diagnostic::new(Code::P0009, key_span, format!("duplicate key `{k}`"))
+                                .with_primary_label(
+                                    "this key appears again here; its value is ignored",
+                                )
+                                .with_label(first, "first defined here")
+                                .with_help("remove one of the two, or rename it"),
+                        ),
+                        None => entries.push(Entry {
+                            key: key_id,
+                            value: id,
+                        }),
+                    }
+                    let _ = span;
+                }
+            },
+        }
+        Ok(())
+    }
+
+    fn scan_error(&mut self, e: &ScanError) {
+        let at = self.bytes.byte(e.marker().index());
+        let span = Span::new(self.file, at, next_char_end(self.text, at));
+        let info = e.info();
+        let diagnostic = if info.contains("tab") {
+            Diagnostic::new(Code::P0006, span, "tab character used for indentation")
+                .with_primary_label("YAML does not allow tabs here")
+                .with_help("indent with spaces; most editors can convert tabs to spaces")
+        } else if info.contains("recursion limit") {
+            Diagnostic::new(Code::P0007, span, "nesting is too deep")
+                .with_primary_label("flow collections nest too deeply here")
+                .with_help("flatten the structure; no pipeline needs this depth")
+        } else {
+            Diagnostic::new(Code::P0004, span, format!("invalid YAML: {info}"))
+                .with_primary_label(info.to_owned())
+        };
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+fn next_char_end(text: &str, at: u32) -> u32 {
+    let at_usize = at as usize;
+    text.get(at_usize..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(at, |c| at + u32::try_from(c.len_utf8()).unwrap_or(1))
+}
+
+/// YAML 1.2 core schema resolution; only plain scalars are typed.
+fn resolve_scalar(value: &str, style: YamlStyle) -> NodeKind {
+    let style = match style {
+        YamlStyle::Plain => return resolve_plain(value),
+        YamlStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+        YamlStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+        YamlStyle::Literal => ScalarStyle::Literal,
+        YamlStyle::Folded => ScalarStyle::Folded,
+    };
+    NodeKind::Str(value.to_owned(), style)
+}
+
+fn resolve_plain(value: &str) -> NodeKind {
+    match value {
+        "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
+        "true" | "True" | "TRUE" => return NodeKind::Bool(true),
+        "false" | "False" | "FALSE" => return NodeKind::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return NodeKind::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return NodeKind::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return NodeKind::Float(f64::NAN),
+        _ => {}
+    }
+    let first = value.as_bytes()[0];
+    if first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.' {
+        if let Some(hex) = value.strip_prefix("0x") {
+            if let Ok(i) = i64::from_str_radix(hex, 16) {
+                return NodeKind::Int(i);
+            }
+        } else if let Some(oct) = value.strip_prefix("0o") {
+            if let Ok(i) = i64::from_str_radix(oct, 8) {
+                return NodeKind::Int(i);
+            }
+        } else if is_decimal_int(value) {
+            if let Ok(i) = value.parse::<i64>() {
+                return NodeKind::Int(i);
+            }
+        } else if is_float(value) {
+            if let Ok(f) = value.parse::<f64>() {
+                return NodeKind::Float(f);
+            }
+        }
+    }
+    NodeKind::Str(value.to_owned(), ScalarStyle::Plain)
+}
+
+fn is_decimal_int(v: &str) -> bool {
+    let digits = v.strip_prefix(['-', '+']).unwrap_or(v);
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`
+fn is_float(v: &str) -> bool {
+    let body = v.strip_prefix(['-', '+']).unwrap_or(v);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(i) => (&body[..i], Some(&body[i + 1..])),
+        None => (body, None),
+    };
+    let mantissa_ok = match mantissa.split_once('.') {
+        Some((int, frac)) => {
+            (!int.is_empty() || !frac.is_empty())
+                && int.bytes().all(|b| b.is_ascii_digit())
+                && frac.bytes().all(|b| b.is_ascii_digit())
+                && !(int.is_empty() && frac.is_empty())
+        }
+        None => !mantissa.is_empty() && mantissa.bytes().all(|b| b.is_ascii_digit()),
+    };
+    let exponent_ok = exponent.is_none_or(|e| {
+        let d = e.strip_prefix(['-', '+']).unwrap_or(e);
+        !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
+    });
+    mantissa_ok && exponent_ok
+}
