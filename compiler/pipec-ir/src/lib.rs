@@ -1,1 +1,13 @@
-//! IR (being written).
+//! pipec's typed intermediate representation and the lowering of both YAML dialects
+//! (pipeline_ex `workflow:` files and native `pipec: 1` files) into it.
+//!
+//! **Invariant:** after [`lower::lower_document`], nothing in the IR tells YAML from JSON;
+//! only spans point back at the source. The [`Dialect`] is kept because the two dialects
+//! resolve names differently (pipeline_ex conditions name steps without `steps.`), not
+//! because of their syntax.
+
+pub mod ir;
+pub mod lower;
+pub mod surface;
+
+pub use ir::*;

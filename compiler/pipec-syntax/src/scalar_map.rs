@@ -15,8 +15,54 @@ use crate::node::ScalarStyle;
 /// How far ahead in the source the alignment looks for the next value character.
 const WINDOW: usize = 48;
 
-/// The source span of `value[range]`, where `value` is the string held by a scalar whose
-/// node spans `node_span` in `source` (the whole file's text).
+/// Maps ranges of one scalar's value to file spans. Build it once per string, then map
+/// every expression span of that string through it.
+#[derive(Debug, Clone, Copy)]
+pub struct ScalarMapper<'a> {
+    file: pipec_diagnostics::FileId,
+    base: usize,
+    body: &'a [u8],
+    value: &'a [u8],
+    verbatim: bool,
+    fallback: Span,
+}
+
+impl<'a> ScalarMapper<'a> {
+    /// A mapper for the string `value` held by a scalar node spanning `node_span` in
+    /// `source` (the whole file's text).
+    #[must_use]
+    pub fn new(source: &'a str, node_span: Span, style: ScalarStyle, value: &'a str) -> ScalarMapper<'a> {
+        let raw = source.get(node_span.start as usize..node_span.end as usize).unwrap_or("");
+        let body_offset = body_start(raw, style);
+        let body = raw.get(body_offset..).unwrap_or("");
+        ScalarMapper {
+            file: node_span.file,
+            base: node_span.start as usize + body_offset,
+            body: body.as_bytes(),
+            value: value.as_bytes(),
+            verbatim: body.as_bytes().starts_with(value.as_bytes()),
+            fallback: node_span,
+        }
+    }
+
+    /// The file span of `value[range]`.
+    #[must_use]
+    pub fn map(&self, range: std::ops::Range<usize>) -> Span {
+        if self.body.is_empty() && !self.value.is_empty() {
+            return self.fallback;
+        }
+        let (start, end) = if self.verbatim {
+            (range.start.min(self.value.len()), range.end.min(self.value.len()))
+        } else {
+            let start = align(self.body, self.value, range.start);
+            (start, align(self.body, self.value, range.end).max(start))
+        };
+        let at = |off: usize| u32::try_from(self.base + off).unwrap_or(self.fallback.end);
+        Span::new(self.file, at(start), at(end))
+    }
+}
+
+/// The source span of `value[range]` (a one-off [`ScalarMapper`]).
 #[must_use]
 pub fn value_range_to_span(
     source: &str,
@@ -25,26 +71,7 @@ pub fn value_range_to_span(
     value: &str,
     range: std::ops::Range<usize>,
 ) -> Span {
-    let Some(raw) = source.get(node_span.start as usize..node_span.end as usize) else {
-        return node_span;
-    };
-    let body_offset = body_start(raw, style);
-    let body = &raw[body_offset..];
-    let base = node_span.start as usize + body_offset;
-    let to_span = |s: usize, e: usize| {
-        Span::new(
-            node_span.file,
-            u32::try_from(base + s).unwrap_or(node_span.end),
-            u32::try_from(base + e).unwrap_or(node_span.end),
-        )
-    };
-    // Fast path: the value is written verbatim at the start of the body.
-    if body.starts_with(value) {
-        return to_span(range.start.min(value.len()), range.end.min(value.len()));
-    }
-    let start = align(body.as_bytes(), value.as_bytes(), range.start);
-    let end = align(body.as_bytes(), value.as_bytes(), range.end).max(start);
-    to_span(start, end)
+    ScalarMapper::new(source, node_span, style, value).map(range)
 }
 
 /// Where the value's characters begin inside the raw scalar text.

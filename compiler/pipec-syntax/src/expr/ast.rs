@@ -276,3 +276,112 @@ pub struct ExprError {
     /// Label text, e.g. "expected a path, literal or `(` here".
     pub label: String,
 }
+
+impl Expr {
+    /// Replace every span in the tree (this node, sub-expressions, identifiers, segments)
+    /// with `f(span)`. The lowering uses it to turn string-relative spans into file offsets.
+    pub fn rebase_spans(&mut self, f: &mut impl FnMut(RelSpan) -> RelSpan) {
+        self.span = f(self.span.clone());
+        match &mut self.kind {
+            ExprKind::Path(path) => path.rebase_spans(f),
+            ExprKind::Literal(_) => {}
+            ExprKind::List(items) => items.iter_mut().for_each(|e| e.rebase_spans(f)),
+            ExprKind::Unary { operand, .. } => operand.rebase_spans(f),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                lhs.rebase_spans(f);
+                rhs.rebase_spans(f);
+            }
+            ExprKind::Between { value, low, high } => {
+                value.rebase_spans(f);
+                low.rebase_spans(f);
+                high.rebase_spans(f);
+            }
+            ExprKind::Call { name, args } => {
+                name.span = f(name.span.clone());
+                args.iter_mut().for_each(|e| e.rebase_spans(f));
+            }
+            ExprKind::Filter { input, name, args } => {
+                input.rebase_spans(f);
+                name.span = f(name.span.clone());
+                args.iter_mut().for_each(|e| e.rebase_spans(f));
+            }
+        }
+    }
+
+    /// Visit every path in the tree, outermost first, in source order.
+    pub fn for_each_path<'a>(&'a self, f: &mut impl FnMut(&'a Path)) {
+        match &self.kind {
+            ExprKind::Path(path) => f(path),
+            ExprKind::Literal(_) => {}
+            ExprKind::List(items) => items.iter().for_each(|e| e.for_each_path(f)),
+            ExprKind::Unary { operand, .. } => operand.for_each_path(f),
+            ExprKind::Binary { lhs, rhs, .. } => {
+                lhs.for_each_path(f);
+                rhs.for_each_path(f);
+            }
+            ExprKind::Between { value, low, high } => {
+                value.for_each_path(f);
+                low.for_each_path(f);
+                high.for_each_path(f);
+            }
+            ExprKind::Call { args, .. } => args.iter().for_each(|e| e.for_each_path(f)),
+            ExprKind::Filter { input, args, .. } => {
+                input.for_each_path(f);
+                args.iter().for_each(|e| e.for_each_path(f));
+            }
+        }
+    }
+}
+
+impl Path {
+    /// See [`Expr::rebase_spans`].
+    pub fn rebase_spans(&mut self, f: &mut impl FnMut(RelSpan) -> RelSpan) {
+        self.span = f(self.span.clone());
+        for segment in &mut self.segments {
+            match segment {
+                Segment::Field(id) => id.span = f(id.span.clone()),
+                Segment::Index(_, span) => *span = f(span.clone()),
+            }
+        }
+    }
+
+    /// The first segment's name (always a field).
+    #[must_use]
+    pub fn head(&self) -> &str {
+        self.segments.first().and_then(Segment::name).unwrap_or("")
+    }
+
+    /// The path as written in canonical form (`a.b[0]`).
+    #[must_use]
+    pub fn display(&self) -> String {
+        let mut out = String::new();
+        for (i, segment) in self.segments.iter().enumerate() {
+            match segment {
+                Segment::Field(id) => {
+                    if i > 0 {
+                        out.push('.');
+                    }
+                    out.push_str(&id.name);
+                }
+                Segment::Index(n, _) => out.push_str(&format!("[{n}]")),
+            }
+        }
+        out
+    }
+}
+
+impl Template {
+    /// See [`Expr::rebase_spans`]; also rebases the holes' spans.
+    pub fn rebase_spans(&mut self, f: &mut impl FnMut(RelSpan) -> RelSpan) {
+        for part in &mut self.parts {
+            match part {
+                TemplatePart::Text(_) => {}
+                TemplatePart::Expr { expr, span } => {
+                    expr.rebase_spans(f);
+                    *span = f(span.clone());
+                }
+                TemplatePart::Invalid { span, .. } => *span = f(span.clone()),
+            }
+        }
+    }
+}

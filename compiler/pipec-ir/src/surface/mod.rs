@@ -1,0 +1,1 @@
+//! Surface types of the native format, from which `pipec schema` derives the JSON Schema (being written).
