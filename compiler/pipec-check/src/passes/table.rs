@@ -1,0 +1,83 @@
+//! A flat, pre-order table of a pipeline's steps (nested bodies included, inline
+//! sub-pipelines excluded: they are pipelines of their own), so passes can address any
+//! step by index and find its parent and position.
+
+use std::collections::HashMap;
+
+use pipec_ir::{Step, StepKind};
+
+/// Index of a step in a [`StepTable`].
+pub type StepIdx = usize;
+
+/// One row.
+#[derive(Debug)]
+pub struct StepRow<'p> {
+    /// The step.
+    pub step: &'p Step,
+    /// The step whose body contains it.
+    pub parent: Option<StepIdx>,
+    /// Body nesting depth (0 at top level).
+    pub depth: usize,
+}
+
+/// All steps of one pipeline.
+#[derive(Debug, Default)]
+pub struct StepTable<'p> {
+    /// Rows in pre-order.
+    pub rows: Vec<StepRow<'p>>,
+    /// Step ids to rows (several when ids are duplicated, which lowering reported).
+    pub by_id: HashMap<&'p str, Vec<StepIdx>>,
+}
+
+impl<'p> StepTable<'p> {
+    /// Build the table.
+    #[must_use]
+    pub fn new(steps: &'p [Step]) -> StepTable<'p> {
+        let mut table = StepTable::default();
+        table.add(steps, None, 0);
+        table
+    }
+
+    fn add(&mut self, steps: &'p [Step], parent: Option<StepIdx>, depth: usize) {
+        for step in steps {
+            let idx = self.rows.len();
+            self.rows.push(StepRow { step, parent, depth });
+            self.by_id.entry(step.id.text.as_str()).or_default().push(idx);
+            for body in bodies(step) {
+                self.add(body, Some(idx), depth + 1);
+            }
+        }
+    }
+
+    /// Whether `ancestor` contains `idx` (at any depth).
+    #[must_use]
+    pub fn is_ancestor(&self, ancestor: StepIdx, mut idx: StepIdx) -> bool {
+        while let Some(parent) = self.rows.get(idx).and_then(|r| r.parent) {
+            if parent == ancestor {
+                return true;
+            }
+            idx = parent;
+        }
+        false
+    }
+
+    /// All step ids, for suggestions.
+    #[must_use]
+    pub fn ids(&self) -> Vec<&'p str> {
+        self.rows.iter().map(|r| r.step.id.text.as_str()).collect()
+    }
+}
+
+/// The step lists nested directly in a step.
+#[must_use]
+pub fn bodies(step: &Step) -> Vec<&[Step]> {
+    match &step.kind {
+        StepKind::Branch { cases, default } => {
+            let mut out: Vec<&[Step]> = cases.iter().map(|c| c.steps.as_slice()).collect();
+            out.push(default);
+            out
+        }
+        StepKind::Map { steps, .. } | StepKind::Loop { steps, .. } => vec![steps.as_slice()],
+        _ => Vec::new(),
+    }
+}

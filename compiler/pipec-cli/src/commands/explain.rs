@@ -1,0 +1,23 @@
+//! `pipec explain CODE`: print a code's documentation page.
+
+use std::process::ExitCode;
+
+use pipec_diagnostics::{did_you_mean, Code};
+
+/// Run the command.
+pub fn run(text: &str) -> ExitCode {
+    match Code::parse(text) {
+        Some(code) => {
+            print!("{}", code.info().docs);
+            ExitCode::SUCCESS
+        }
+        None => {
+            let names: Vec<&str> = Code::ALL.iter().flat_map(|c| [c.as_str(), c.name()]).collect();
+            match did_you_mean(text, &names) {
+                Some(near) => eprintln!("error: no diagnostic code `{text}`; did you mean `{near}`?"),
+                None => eprintln!("error: no diagnostic code `{text}`; codes look like `P0202`"),
+            }
+            ExitCode::from(2)
+        }
+    }
+}
