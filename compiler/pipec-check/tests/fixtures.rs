@@ -1,0 +1,172 @@
+//! Fixture tests: every file under `tests/fixtures/` is checked, and its diagnostics must be
+//! exactly the ones it declares. A fixture declares an expected diagnostic with a comment
+//! on the line the diagnostic's primary span starts on:
+//!
+//! ```yaml
+//!     model: fsat        # expect: P0210
+//! # expect-next: P0101
+//!     unknwon: 1
+//! ```
+//!
+//! Files that cannot hold comments (JSON, binary, invalid UTF-8) list `LINE CODE` pairs in a
+//! sidecar `NAME.expect`. A directory whose name ends in `.multi` is one check of all its
+//! files together (for `pipeline_file` calls between them). Each fixture's rendered human
+//! output is also an insta snapshot under `snapshots/diagnostics/`, and a last test fails
+//! when some diagnostic code has no fixture that triggers it.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use pipec_check::{check, InputFile, MemoryLoader};
+use pipec_diagnostics::render::{render_human, ColorChoice};
+use pipec_diagnostics::Code;
+
+/// Codes whose trigger cannot live in a fixture file, and the test that covers each.
+const COVERED_ELSEWHERE: &[(&str, &str)] = &[("P0010", "tests/robustness.rs::a_file_over_the_size_limit_is_refused")];
+
+fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
+}
+
+/// A fixture: one file, or a `.multi` directory checked as a whole.
+struct Fixture {
+    name: String,
+    files: Vec<PathBuf>,
+}
+
+fn discover() -> Vec<Fixture> {
+    let mut out = Vec::new();
+    let root = fixtures_dir();
+    walk(&root, &root, &mut out);
+    out.sort_by(|a, b| a.name.cmp(&b.name));
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<Fixture>) {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    entries.sort();
+    for path in entries {
+        let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        if path.is_dir() {
+            if rel.ends_with(".multi") {
+                let mut files: Vec<PathBuf> =
+                    std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()).filter(|p| !is_sidecar(p)).collect();
+                files.sort();
+                out.push(Fixture { name: rel, files });
+            } else {
+                walk(root, &path, out);
+            }
+        } else if !is_sidecar(&path) {
+            out.push(Fixture { name: rel, files: vec![path] });
+        }
+    }
+}
+
+fn is_sidecar(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e == "expect")
+}
+
+/// `(file name, line, code)` triples a fixture declares.
+fn expectations(fixture: &Fixture) -> BTreeSet<(String, u32, String)> {
+    let mut out = BTreeSet::new();
+    for file in &fixture.files {
+        let name = display_name(fixture, file);
+        let sidecar = PathBuf::from(format!("{}.expect", file.display()));
+        if let Ok(text) = std::fs::read_to_string(&sidecar) {
+            for line in text.lines().filter(|l| !l.trim().is_empty()) {
+                let (n, code) = line.trim().split_once(' ').expect("sidecar lines are `LINE CODE`");
+                out.insert((name.clone(), n.parse().unwrap(), code.trim().to_owned()));
+            }
+            continue;
+        }
+        let Ok(text) = std::fs::read_to_string(file) else { continue };
+        for (i, line) in text.lines().enumerate() {
+            let line_no = u32::try_from(i + 1).unwrap();
+            for (marker, target) in [("# expect-next:", line_no + 1), ("# expect:", line_no)] {
+                if let Some(pos) = line.find(marker) {
+                    for code in line[pos + marker.len()..].split([',', ' ']).filter(|c| c.starts_with('P')) {
+                        out.insert((name.clone(), target, code.to_owned()));
+                    }
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+fn display_name(fixture: &Fixture, file: &Path) -> String {
+    if fixture.files.len() == 1 && !fixture.name.ends_with(".multi") {
+        fixture.name.clone()
+    } else {
+        format!("{}/{}", fixture.name, file.file_name().unwrap().to_string_lossy())
+    }
+}
+
+fn run(fixture: &Fixture) -> (BTreeSet<(String, u32, String)>, String) {
+    let mut loader = MemoryLoader::new();
+    let mut inputs = Vec::new();
+    for file in &fixture.files {
+        let name = display_name(fixture, file);
+        let bytes = std::fs::read(file).unwrap();
+        loader.insert(&name, bytes.clone());
+        inputs.push(InputFile { name, bytes });
+    }
+    let result = check(inputs, &mut loader);
+    let mut seen = BTreeSet::new();
+    for d in &result.diagnostics {
+        let file = result.sources.get(d.primary.span.file).unwrap();
+        let line = file.line_col(d.primary.span.start).line;
+        seen.insert((file.name().to_owned(), line, d.code.as_str().to_owned()));
+    }
+    (seen, render_human(&result.sources, &result.diagnostics, ColorChoice::Never))
+}
+
+#[test]
+fn fixtures_report_exactly_their_expected_diagnostics() {
+    let mut failures = Vec::new();
+    for fixture in discover() {
+        let expected = expectations(&fixture);
+        let (seen, rendered) = run(&fixture);
+        if expected != seen {
+            let missing: Vec<_> = expected.difference(&seen).collect();
+            let unexpected: Vec<_> = seen.difference(&expected).collect();
+            failures.push(format!(
+                "{}:\n  missing:    {missing:?}\n  unexpected: {unexpected:?}\n{}",
+                fixture.name,
+                rendered.lines().map(|l| format!("    | {l}")).collect::<Vec<_>>().join("\n")
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{} fixture(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+}
+
+#[test]
+fn rendered_diagnostics_match_snapshots() {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../snapshots/diagnostics"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| {
+        for fixture in discover() {
+            let (_, rendered) = run(&fixture);
+            let name = fixture.name.replace(['/', '.'], "_");
+            insta::assert_snapshot!(name, rendered);
+        }
+    });
+}
+
+#[test]
+fn every_code_has_a_fixture() {
+    let mut triggered = BTreeSet::new();
+    for fixture in discover() {
+        for (_, _, code) in run(&fixture).0 {
+            triggered.insert(code);
+        }
+    }
+    let missing: Vec<&str> = Code::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| !triggered.contains(*c) && !COVERED_ELSEWHERE.iter().any(|(k, _)| k == c))
+        .collect();
+    assert!(missing.is_empty(), "codes with no fixture triggering them: {missing:?}");
+}

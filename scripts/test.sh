@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# The one test command (README.md, .ci/run): installs what the tests need on a fresh
+# machine, then runs every check and test of the workspace.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if ! command -v cargo >/dev/null 2>&1; then
+  echo "error: cargo not found; install Rust with rustup (https://rustup.rs)" >&2
+  exit 2
+fi
+# clippy and rustfmt ship as rustup components; make sure both are there.
+if command -v rustup >/dev/null 2>&1; then
+  rustup component add clippy rustfmt >/dev/null 2>&1 || true
+fi
+# The pipeline_ex corpus and DSPy fixtures live in ../shared beside the checkout.
+if [ ! -d ../shared/corpus/pipeline_ex ]; then
+  echo "error: ../shared/corpus/pipeline_ex not found beside the checkout" >&2
+  exit 2
+fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
