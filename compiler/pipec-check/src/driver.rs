@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use pipec_diagnostics::{Code, Diagnostic, Diagnostics, FileId, SourceMap};
 use pipec_ir::lower::lower_document;
 use pipec_ir::{Pipeline, PipelineSource, Step, StepKind};
-use pipec_syntax::{parse, SourceFormat};
+use pipec_syntax::{SourceFormat, parse};
 
 use crate::input::{decode, problem_diagnostic};
 use crate::passes::{self, Program};
@@ -69,8 +69,14 @@ impl FileLoader for MemoryLoader {
     fn load(&mut self, from: &str, path: &str) -> Result<InputFile, LoadError> {
         let resolved = resolve_relative(from, path);
         match self.files.get(&resolved) {
-            Some(bytes) => Ok(InputFile { name: resolved, bytes: bytes.clone() }),
-            None => Err(LoadError { resolved, reason: "not found".into() }),
+            Some(bytes) => Ok(InputFile {
+                name: resolved,
+                bytes: bytes.clone(),
+            }),
+            None => Err(LoadError {
+                resolved,
+                reason: "not found".into(),
+            }),
         }
     }
 }
@@ -83,7 +89,11 @@ pub fn resolve_relative(from: &str, path: &str) -> String {
         return normalize(path);
     }
     let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-    if dir.is_empty() { normalize(path) } else { normalize(&format!("{dir}/{path}")) }
+    if dir.is_empty() {
+        normalize(path)
+    } else {
+        normalize(&format!("{dir}/{path}"))
+    }
 }
 
 fn normalize(path: &str) -> String {
@@ -99,7 +109,11 @@ fn normalize(path: &str) -> String {
         }
     }
     let joined = parts.join("/");
-    if absolute { format!("/{joined}") } else { joined }
+    if absolute {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 /// Everything a check produced.
@@ -140,32 +154,42 @@ pub fn check(inputs: Vec<InputFile>, loader: &mut dyn FileLoader) -> CheckResult
         let id = queue[next];
         next += 1;
         for (path, span) in session.file_references(id) {
-            let from = session.sources.get(id).map(|f| f.name().to_owned()).unwrap_or_default();
+            let from = session
+                .sources
+                .get(id)
+                .map(|f| f.name().to_owned())
+                .unwrap_or_default();
             let target = match session.by_name.get(&resolve_relative(&from, &path.text)) {
                 Some(&existing) => Some(existing),
-                None => match loader.load(&from, &path.text) {
-                    Ok(file) => match session.by_name.get(&file.name) {
-                        Some(&existing) => Some(existing),
-                        None => {
-                            let new = session.add(file);
-                            if let Some(new) = new {
-                                queue.push(new);
+                None => {
+                    match loader.load(&from, &path.text) {
+                        Ok(file) => match session.by_name.get(&file.name) {
+                            Some(&existing) => Some(existing),
+                            None => {
+                                let new = session.add(file);
+                                if let Some(new) = new {
+                                    queue.push(new);
+                                }
+                                new
                             }
-                            new
-                        }
-                    },
-                    Err(e) => {
-                        session.diagnostics.push(
+                        },
+                        Err(e) => {
+                            session.diagnostics.push(
                             Diagnostic::new(Code::P0212, span, format!("cannot read pipeline file `{}`", path.text))
                                 .with_primary_label(format!("{}: {}", e.resolved, e.reason))
                                 .with_help("paths are relative to the directory of the file that names them"),
                         );
-                        None
+                            None
+                        }
                     }
-                },
+                }
             };
             if let Some(target) = target {
-                session.calls.push(passes::FileCall { from: id, to: target, span });
+                session.calls.push(passes::FileCall {
+                    from: id,
+                    to: target,
+                    span,
+                });
             }
         }
     }
@@ -195,14 +219,21 @@ impl Session {
             return None;
         }
         let (text, problem) = decode(&input.bytes);
-        let format = if input.name.to_ascii_lowercase().ends_with(".json") { SourceFormat::Json } else { SourceFormat::Yaml };
+        let format = if input.name.to_ascii_lowercase().ends_with(".json") {
+            SourceFormat::Json
+        } else {
+            SourceFormat::Yaml
+        };
         let name = input.name;
         let id = self.sources.add(name.clone(), text);
         self.by_name.insert(name, id);
-        let Some(file) = self.sources.get(id) else { return Some(id) };
+        let Some(file) = self.sources.get(id) else {
+            return Some(id);
+        };
         let text = file.text();
         if let Some(problem) = problem {
-            self.diagnostics.push(problem_diagnostic(id, text, &problem));
+            self.diagnostics
+                .push(problem_diagnostic(id, text, &problem));
             self.pipelines.push((id, None));
             return Some(id);
         }
@@ -230,15 +261,23 @@ impl Session {
 fn collect_file_refs(steps: &[Step], out: &mut Vec<(pipec_ir::Name, pipec_diagnostics::Span)>) {
     for step in steps {
         match &step.kind {
-            StepKind::Pipeline { source: PipelineSource::File(path), .. } => out.push((path.clone(), path.span)),
-            StepKind::Pipeline { source: PipelineSource::Inline(inner), .. } => collect_file_refs(&inner.steps, out),
+            StepKind::Pipeline {
+                source: PipelineSource::File(path),
+                ..
+            } => out.push((path.clone(), path.span)),
+            StepKind::Pipeline {
+                source: PipelineSource::Inline(inner),
+                ..
+            } => collect_file_refs(&inner.steps, out),
             StepKind::Branch { cases, default } => {
                 for case in cases {
                     collect_file_refs(&case.steps, out);
                 }
                 collect_file_refs(default, out);
             }
-            StepKind::Map { steps, .. } | StepKind::Loop { steps, .. } => collect_file_refs(steps, out),
+            StepKind::Map { steps, .. } | StepKind::Loop { steps, .. } => {
+                collect_file_refs(steps, out)
+            }
             _ => {}
         }
     }

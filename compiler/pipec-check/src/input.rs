@@ -23,10 +23,16 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, Option<DecodeProblem>) {
         return (shown, Some(DecodeProblem::Binary(at)));
     }
     match std::str::from_utf8(bytes) {
-        Ok(text) => (text.strip_prefix('\u{feff}').unwrap_or(text).to_owned(), None),
+        Ok(text) => (
+            text.strip_prefix('\u{feff}').unwrap_or(text).to_owned(),
+            None,
+        ),
         Err(e) => {
             let at = e.valid_up_to();
-            (String::from_utf8_lossy(bytes).into_owned(), Some(DecodeProblem::InvalidUtf8(at)))
+            (
+                String::from_utf8_lossy(bytes).into_owned(),
+                Some(DecodeProblem::InvalidUtf8(at)),
+            )
         }
     }
 }
@@ -35,19 +41,31 @@ pub(crate) fn problem_diagnostic(file: FileId, text: &str, problem: &DecodeProbl
     let at = |offset: usize| {
         // Offsets are into the original bytes; the lossy text agrees up to the first bad byte.
         let start = u32::try_from(offset.min(text.len())).unwrap_or(0);
-        let end = text[start as usize..].chars().next().map_or(start, |c| start + u32::try_from(c.len_utf8()).unwrap_or(1));
+        let end = text[start as usize..]
+            .chars()
+            .next()
+            .map_or(start, |c| start + u32::try_from(c.len_utf8()).unwrap_or(1));
         Span::new(file, start, end)
     };
     match problem {
-        DecodeProblem::TooLarge(size) => Diagnostic::new(Code::P0010, Span::new(file, 0, 0), "file is too large")
-            .with_primary_label(format!("{} MiB", size / (1024 * 1024)))
-            .with_note(format!("pipec reads files of at most {} MiB", MAX_FILE_BYTES / (1024 * 1024)))
-            .with_help("split the pipeline into sub-pipelines with `kind: pipeline`"),
-        DecodeProblem::Binary(offset) => Diagnostic::new(Code::P0003, at(*offset), "file is binary, not text")
-            .with_primary_label(format!("NUL byte at offset {offset}"))
-            .with_help("pass pipec YAML, JSON or .pipe files only"),
-        DecodeProblem::InvalidUtf8(offset) => Diagnostic::new(Code::P0002, at(*offset), "file is not valid UTF-8")
-            .with_primary_label(format!("invalid byte sequence at offset {offset}"))
-            .with_help("save the file as UTF-8"),
+        DecodeProblem::TooLarge(size) => {
+            Diagnostic::new(Code::P0010, Span::new(file, 0, 0), "file is too large")
+                .with_primary_label(format!("{} MiB", size / (1024 * 1024)))
+                .with_note(format!(
+                    "pipec reads files of at most {} MiB",
+                    MAX_FILE_BYTES / (1024 * 1024)
+                ))
+                .with_help("split the pipeline into sub-pipelines with `kind: pipeline`")
+        }
+        DecodeProblem::Binary(offset) => {
+            Diagnostic::new(Code::P0003, at(*offset), "file is binary, not text")
+                .with_primary_label(format!("NUL byte at offset {offset}"))
+                .with_help("pass pipec YAML, JSON or .pipe files only")
+        }
+        DecodeProblem::InvalidUtf8(offset) => {
+            Diagnostic::new(Code::P0002, at(*offset), "file is not valid UTF-8")
+                .with_primary_label(format!("invalid byte sequence at offset {offset}"))
+                .with_help("save the file as UTF-8")
+        }
     }
 }

@@ -7,4 +7,4 @@ pub mod driver;
 mod input;
 pub mod passes;
 
-pub use driver::{check, CheckResult, FileLoader, InputFile, LoadError, MemoryLoader};
+pub use driver::{CheckResult, FileLoader, InputFile, LoadError, MemoryLoader, check};

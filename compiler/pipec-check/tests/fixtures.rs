@@ -14,15 +14,24 @@
 //! output is also an insta snapshot under `snapshots/diagnostics/`, and a last test fails
 //! when some diagnostic code has no fixture that triggers it.
 
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a panic is a failing test"
+)]
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use pipec_check::{check, InputFile, MemoryLoader};
-use pipec_diagnostics::render::{render_human, ColorChoice};
+use pipec_check::{InputFile, MemoryLoader, check};
 use pipec_diagnostics::Code;
+use pipec_diagnostics::render::{ColorChoice, render_human};
 
 /// Codes whose trigger cannot live in a fixture file, and the test that covers each.
-const COVERED_ELSEWHERE: &[(&str, &str)] = &[("P0010", "tests/robustness.rs::a_file_over_the_size_limit_is_refused")];
+const COVERED_ELSEWHERE: &[(&str, &str)] = &[(
+    "P0010",
+    "tests/robustness.rs::a_file_over_the_size_limit_is_refused",
+)];
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -43,21 +52,34 @@ fn discover() -> Vec<Fixture> {
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<Fixture>) {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
     for path in entries {
-        let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if path.is_dir() {
             if rel.ends_with(".multi") {
-                let mut files: Vec<PathBuf> =
-                    std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()).filter(|p| !is_sidecar(p)).collect();
+                let mut files: Vec<PathBuf> = std::fs::read_dir(&path)
+                    .unwrap()
+                    .map(|e| e.unwrap().path())
+                    .filter(|p| !is_sidecar(p))
+                    .collect();
                 files.sort();
                 out.push(Fixture { name: rel, files });
             } else {
                 walk(root, &path, out);
             }
         } else if !is_sidecar(&path) {
-            out.push(Fixture { name: rel, files: vec![path] });
+            out.push(Fixture {
+                name: rel,
+                files: vec![path],
+            });
         }
     }
 }
@@ -74,17 +96,25 @@ fn expectations(fixture: &Fixture) -> BTreeSet<(String, u32, String)> {
         let sidecar = PathBuf::from(format!("{}.expect", file.display()));
         if let Ok(text) = std::fs::read_to_string(&sidecar) {
             for line in text.lines().filter(|l| !l.trim().is_empty()) {
-                let (n, code) = line.trim().split_once(' ').expect("sidecar lines are `LINE CODE`");
+                let (n, code) = line
+                    .trim()
+                    .split_once(' ')
+                    .expect("sidecar lines are `LINE CODE`");
                 out.insert((name.clone(), n.parse().unwrap(), code.trim().to_owned()));
             }
             continue;
         }
-        let Ok(text) = std::fs::read_to_string(file) else { continue };
+        let Ok(text) = std::fs::read_to_string(file) else {
+            continue;
+        };
         for (i, line) in text.lines().enumerate() {
             let line_no = u32::try_from(i + 1).unwrap();
             for (marker, target) in [("# expect-next:", line_no + 1), ("# expect:", line_no)] {
                 if let Some(pos) = line.find(marker) {
-                    for code in line[pos + marker.len()..].split([',', ' ']).filter(|c| c.starts_with('P')) {
+                    for code in line[pos + marker.len()..]
+                        .split([',', ' '])
+                        .filter(|c| c.starts_with('P'))
+                    {
                         out.insert((name.clone(), target, code.to_owned()));
                     }
                     break;
@@ -99,7 +129,11 @@ fn display_name(fixture: &Fixture, file: &Path) -> String {
     if fixture.files.len() == 1 && !fixture.name.ends_with(".multi") {
         fixture.name.clone()
     } else {
-        format!("{}/{}", fixture.name, file.file_name().unwrap().to_string_lossy())
+        format!(
+            "{}/{}",
+            fixture.name,
+            file.file_name().unwrap().to_string_lossy()
+        )
     }
 }
 
@@ -119,7 +153,10 @@ fn run(fixture: &Fixture) -> (BTreeSet<(String, u32, String)>, String) {
         let line = file.line_col(d.primary.span.start).line;
         seen.insert((file.name().to_owned(), line, d.code.as_str().to_owned()));
     }
-    (seen, render_human(&result.sources, &result.diagnostics, ColorChoice::Never))
+    (
+        seen,
+        render_human(&result.sources, &result.diagnostics, ColorChoice::Never),
+    )
 }
 
 #[test]
@@ -134,17 +171,28 @@ fn fixtures_report_exactly_their_expected_diagnostics() {
             failures.push(format!(
                 "{}:\n  missing:    {missing:?}\n  unexpected: {unexpected:?}\n{}",
                 fixture.name,
-                rendered.lines().map(|l| format!("    | {l}")).collect::<Vec<_>>().join("\n")
+                rendered
+                    .lines()
+                    .map(|l| format!("    | {l}"))
+                    .collect::<Vec<_>>()
+                    .join("\n")
             ));
         }
     }
-    assert!(failures.is_empty(), "{} fixture(s) failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} fixture(s) failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]
 fn rendered_diagnostics_match_snapshots() {
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../snapshots/diagnostics"));
+    settings.set_snapshot_path(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../snapshots/diagnostics"),
+    );
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         for fixture in discover() {
@@ -168,5 +216,8 @@ fn every_code_has_a_fixture() {
         .map(|c| c.as_str())
         .filter(|c| !triggered.contains(*c) && !COVERED_ELSEWHERE.iter().any(|(k, _)| k == c))
         .collect();
-    assert!(missing.is_empty(), "codes with no fixture triggering them: {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "codes with no fixture triggering them: {missing:?}"
+    );
 }

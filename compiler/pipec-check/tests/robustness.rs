@@ -2,10 +2,22 @@
 //! bounded (the whole test file runs in well under a second in release builds; the bounds
 //! themselves are enforced by the limits in `pipec_syntax::limits`, not by timing here).
 
-use pipec_check::{check, InputFile, MemoryLoader};
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a panic is a failing test"
+)]
+
+use pipec_check::{InputFile, MemoryLoader, check};
 
 fn codes(name: &str, bytes: Vec<u8>) -> Vec<&'static str> {
-    let result = check(vec![InputFile { name: name.into(), bytes }], &mut MemoryLoader::new());
+    let result = check(
+        vec![InputFile {
+            name: name.into(),
+            bytes,
+        }],
+        &mut MemoryLoader::new(),
+    );
     result.diagnostics.iter().map(|d| d.code.as_str()).collect()
 }
 
@@ -18,7 +30,10 @@ fn an_empty_file_is_p0001() {
 
 #[test]
 fn invalid_utf8_is_p0002() {
-    assert_eq!(codes("u.yaml", b"workflow:\n  name: \xff\xfe\n".to_vec()), ["P0002"]);
+    assert_eq!(
+        codes("u.yaml", b"workflow:\n  name: \xff\xfe\n".to_vec()),
+        ["P0002"]
+    );
 }
 
 #[test]
@@ -31,7 +46,9 @@ fn a_binary_file_is_p0003() {
 #[test]
 fn deep_nesting_is_p0007_not_a_stack_overflow() {
     let depth = 10_000;
-    let block: String = (0..depth).map(|i| format!("{}k:\n", " ".repeat(i))).collect();
+    let block: String = (0..depth)
+        .map(|i| format!("{}k:\n", " ".repeat(i)))
+        .collect();
     assert_eq!(codes("deep.yaml", block.into_bytes()), ["P0007"]);
     let flow = format!("{}{}", "[".repeat(depth), "]".repeat(depth));
     assert_eq!(codes("flow.yaml", flow.clone().into_bytes()), ["P0007"]);
@@ -75,7 +92,9 @@ fn tab_indentation_is_p0006() {
 #[test]
 fn arbitrary_bytes_never_panic() {
     // A deterministic generator over characters that stress YAML, JSON and templates.
-    let alphabet: Vec<char> = "{}[]:,-?&*!|>'\"#%@` \n\t\\abcxyz019.é{{}}".chars().collect();
+    let alphabet: Vec<char> = "{}[]:,-?&*!|>'\"#%@` \n\t\\abcxyz019.é{{}}"
+        .chars()
+        .collect();
     let mut state = 0x2545_f491_u64;
     for len in [1usize, 7, 31, 200] {
         for _ in 0..300 {
@@ -89,7 +108,10 @@ fn arbitrary_bytes_never_panic() {
                 .collect();
             for name in ["f.yaml", "f.json"] {
                 let _ = codes(name, text.clone().into_bytes());
-                let wrapped = format!("pipec: 1\nname: x\nsteps:\n  - id: a\n    kind: llm\n    prompt: \"{}\"\n", text.replace('"', "'"));
+                let wrapped = format!(
+                    "pipec: 1\nname: x\nsteps:\n  - id: a\n    kind: llm\n    prompt: \"{}\"\n",
+                    text.replace('"', "'")
+                );
                 let _ = codes(name, wrapped.into_bytes());
             }
         }

@@ -15,7 +15,8 @@ const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
 pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<InputFile>, String> {
     let mut files = Vec::new();
     for path in paths {
-        let meta = std::fs::metadata(path).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+        let meta = std::fs::metadata(path)
+            .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         if meta.is_dir() {
             walk(path, &mut files).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         } else {
@@ -24,23 +25,36 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<InputFile>, String> {
     }
     let mut inputs = Vec::with_capacity(files.len());
     for file in files {
-        let bytes = std::fs::read(&file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
-        inputs.push(InputFile { name: display(&file), bytes });
+        let bytes =
+            std::fs::read(&file).map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
+        inputs.push(InputFile {
+            name: display(&file),
+            bytes,
+        });
     }
     Ok(inputs)
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
     entries.sort();
     for entry in entries {
-        let hidden = entry.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.'));
+        let hidden = entry
+            .file_name()
+            .and_then(|n| n.to_str())
+            .is_some_and(|n| n.starts_with('.'));
         if hidden {
             continue;
         }
         if entry.is_dir() {
             walk(&entry, out)?;
-        } else if entry.extension().and_then(|e| e.to_str()).is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str())) {
+        } else if entry
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+        {
             out.push(entry);
         }
     }
@@ -60,8 +74,14 @@ impl FileLoader for DiskLoader {
     fn load(&mut self, from: &str, path: &str) -> Result<InputFile, LoadError> {
         let resolved = pipec_check::driver::resolve_relative(from, path);
         match std::fs::read(&resolved) {
-            Ok(bytes) => Ok(InputFile { name: resolved, bytes }),
-            Err(e) => Err(LoadError { resolved, reason: e.to_string() }),
+            Ok(bytes) => Ok(InputFile {
+                name: resolved,
+                bytes,
+            }),
+            Err(e) => Err(LoadError {
+                resolved,
+                reason: e.to_string(),
+            }),
         }
     }
 }

@@ -24,7 +24,9 @@ struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Check pipeline files (YAML or JSON; directories are searched recursively).
-    #[command(after_help = "Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors, 2 for a usage or I/O problem.\n\nExamples:\n  pipec check examples/\n  pipec check a.yaml b.json --format json")]
+    #[command(
+        after_help = "Exit status: 0 when there are no errors (warnings allowed), 1 when there are errors, 2 for a usage or I/O problem.\n\nExamples:\n  pipec check examples/\n  pipec check a.yaml b.json --format json"
+    )]
     Check {
         /// Files or directories.
         #[arg(required = true)]

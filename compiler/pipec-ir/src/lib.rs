@@ -11,3 +11,4 @@ pub mod lower;
 pub mod surface;
 
 pub use ir::*;
+pub use surface::json_schema;

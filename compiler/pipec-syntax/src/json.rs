@@ -56,7 +56,7 @@ pub fn parse_json(file: FileId, text: &str) -> Parsed {
             }
         }
         Err(d) => {
-            p.diagnostics.push(d);
+            p.diagnostics.push(*d);
             Parsed {
                 document: None,
                 diagnostics: p.diagnostics,
@@ -74,7 +74,8 @@ struct JsonParser<'a> {
     diagnostics: Vec<Diagnostic>,
 }
 
-type PResult<T> = Result<T, Diagnostic>;
+/// Boxed: the error path is cold and a bare `Diagnostic` would bloat every `Ok`.
+type PResult<T> = Result<T, Box<Diagnostic>>;
 
 impl JsonParser<'_> {
     fn at(&self, pos: usize) -> u32 {
@@ -85,18 +86,20 @@ impl JsonParser<'_> {
         Span::new(self.file, self.at(start), self.at(end))
     }
 
-    fn error_here(&self, message: &str, label: &str) -> Diagnostic {
+    fn error_here(&self, message: &str, label: &str) -> Box<Diagnostic> {
         let end = (self.pos + 1).min(self.src.len());
         let mut end = end;
         while end < self.src.len() && (self.src[end] & 0xC0) == 0x80 {
             end += 1;
         }
-        Diagnostic::new(
-            Code::P0005,
-            self.span(self.pos, end),
-            format!("invalid JSON: {message}"),
+        Box::new(
+            Diagnostic::new(
+                Code::P0005,
+                self.span(self.pos, end),
+                format!("invalid JSON: {message}"),
+            )
+            .with_primary_label(label),
         )
-        .with_primary_label(label)
     }
 
     fn skip_ws(&mut self) {
@@ -267,15 +270,17 @@ impl JsonParser<'_> {
     fn enter(&mut self) -> PResult<()> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
-            return Err(Diagnostic::new(
-                Code::P0007,
-                self.span(self.pos, self.pos + 1),
-                "nesting is too deep",
-            )
-            .with_primary_label(format!(
-                "this value is nested more than {MAX_DEPTH} levels deep"
-            ))
-            .with_help("flatten the structure; no pipeline needs this depth"));
+            return Err(Box::new(
+                Diagnostic::new(
+                    Code::P0007,
+                    self.span(self.pos, self.pos + 1),
+                    "nesting is too deep",
+                )
+                .with_primary_label(format!(
+                    "this value is nested more than {MAX_DEPTH} levels deep"
+                ))
+                .with_help("flatten the structure; no pipeline needs this depth"),
+            ));
         }
         Ok(())
     }

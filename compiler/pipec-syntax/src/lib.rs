@@ -16,7 +16,7 @@ mod yaml;
 
 pub use json::parse_json;
 pub use node::{Document, Entry, MapRef, NodeId, NodeKind, NodeRef, ScalarStyle};
-pub use scalar_map::{value_range_to_span, ScalarMapper};
+pub use scalar_map::{ScalarMapper, value_range_to_span};
 pub use yaml::parse_yaml;
 
 use pipec_diagnostics::{Diagnostic, FileId};

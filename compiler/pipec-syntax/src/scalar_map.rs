@@ -31,8 +31,15 @@ impl<'a> ScalarMapper<'a> {
     /// A mapper for the string `value` held by a scalar node spanning `node_span` in
     /// `source` (the whole file's text).
     #[must_use]
-    pub fn new(source: &'a str, node_span: Span, style: ScalarStyle, value: &'a str) -> ScalarMapper<'a> {
-        let raw = source.get(node_span.start as usize..node_span.end as usize).unwrap_or("");
+    pub fn new(
+        source: &'a str,
+        node_span: Span,
+        style: ScalarStyle,
+        value: &'a str,
+    ) -> ScalarMapper<'a> {
+        let raw = source
+            .get(node_span.start as usize..node_span.end as usize)
+            .unwrap_or("");
         let body_offset = body_start(raw, style);
         let body = raw.get(body_offset..).unwrap_or("");
         ScalarMapper {
@@ -52,7 +59,10 @@ impl<'a> ScalarMapper<'a> {
             return self.fallback;
         }
         let (start, end) = if self.verbatim {
-            (range.start.min(self.value.len()), range.end.min(self.value.len()))
+            (
+                range.start.min(self.value.len()),
+                range.end.min(self.value.len()),
+            )
         } else {
             let start = align(self.body, self.value, range.start);
             (start, align(self.body, self.value, range.end).max(start))
@@ -91,19 +101,18 @@ fn align(body: &[u8], value: &[u8], target: usize) -> usize {
     let mut j = 0usize;
     for &c in value.iter().take(target) {
         let window_end = (j + WINDOW).min(body.len());
-        match body[j..window_end].iter().position(|&b| b == c) {
-            Some(k) => j += k + 1,
-            // Not written literally (an escape): stay put.
-            None => {}
+        // A character not written literally (an escape) leaves the source position alone.
+        if let Some(k) = body[j..window_end].iter().position(|&b| b == c) {
+            j += k + 1;
         }
     }
     // Land on the next value character, skipping indentation or a line break before it.
     if let Some(&next) = value.get(target) {
         let window_end = (j + WINDOW).min(body.len());
-        if let Some(k) = body[j..window_end].iter().position(|&b| b == next) {
-            if body[j..j + k].iter().all(|b| b.is_ascii_whitespace()) {
-                j += k;
-            }
+        if let Some(k) = body[j..window_end].iter().position(|&b| b == next)
+            && body[j..j + k].iter().all(u8::is_ascii_whitespace)
+        {
+            j += k;
         }
     }
     j.min(body.len())
@@ -114,7 +123,7 @@ mod tests {
     use super::*;
     use pipec_diagnostics::FileId;
 
-    fn span_text<'a>(src: &'a str, s: Span) -> &'a str {
+    fn span_text(src: &str, s: Span) -> &str {
         &src[s.start as usize..s.end as usize]
     }
 

@@ -115,6 +115,7 @@ enum Frame {
         anchor: usize,
         items: Vec<NodeId>,
         size: u64,
+        last_end: u32,
     },
     Map {
         start: u32,
@@ -123,6 +124,7 @@ enum Frame {
         key: Option<NodeId>,
         seen: KeySet,
         size: u64,
+        last_end: u32,
     },
 }
 
@@ -248,6 +250,7 @@ impl<'a> Builder<'a> {
                     self.attach(target, size, span)?;
                 }
                 Event::Scalar(value, style, anchor, _tag) => {
+                    let span = tight_scalar_span(self.text, span, style);
                     let kind = resolve_scalar(&value, style);
                     let id = self.new_node(kind, span, 1);
                     if anchor != 0 {
@@ -262,6 +265,7 @@ impl<'a> Builder<'a> {
                             anchor,
                             items: Vec::new(),
                             size: 1,
+                            last_end: span.end,
                         },
                         span,
                     )?;
@@ -275,6 +279,7 @@ impl<'a> Builder<'a> {
                             key: None,
                             seen: KeySet::default(),
                             size: 1,
+                            last_end: span.end,
                         },
                         span,
                     )?;
@@ -303,23 +308,32 @@ impl<'a> Builder<'a> {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
-        let (kind, start, anchor, size) = match frame {
+        let (kind, start, anchor, size, last_end) = match frame {
             Frame::Seq {
                 start,
                 anchor,
                 items,
                 size,
-            } => (NodeKind::Seq(items), start, anchor, size),
+                last_end,
+            } => (NodeKind::Seq(items), start, anchor, size, last_end),
             Frame::Map {
                 start,
                 anchor,
                 entries,
                 size,
+                last_end,
                 ..
-            } => (NodeKind::Map(entries), start, anchor, size),
+            } => (NodeKind::Map(entries), start, anchor, size, last_end),
         };
-        // Block collections end where their last child ends; flow ones at the bracket.
-        let span = Span::new(self.file, start, end.end.max(start));
+        // Flow collections end at their bracket (the end event starts on it); block ones
+        // where their last child ends (the end event sits at the next token).
+        let bracket = self
+            .text
+            .as_bytes()
+            .get(end.start as usize)
+            .is_some_and(|b| matches!(b, b']' | b'}'));
+        let end_at = if bracket { end.start + 1 } else { last_end };
+        let span = Span::new(self.file, start, end_at.max(start));
         let id = self.new_node(kind, span, size);
         if anchor != 0 {
             self.anchors.insert(anchor, id);
@@ -347,8 +361,12 @@ impl<'a> Builder<'a> {
                 self.root = Some(id);
             }
             Some(Frame::Seq {
-                items, size: total, ..
+                items,
+                size: total,
+                last_end,
+                ..
             }) => {
+                *last_end = (*last_end).max(span.end);
                 items.push(id);
                 *total = total.saturating_add(size);
             }
@@ -357,10 +375,12 @@ impl<'a> Builder<'a> {
                 key,
                 seen,
                 size: total,
+                last_end,
                 ..
             }) => match key.take() {
                 None => *key = Some(id),
                 Some(key_id) => {
+                    *last_end = (*last_end).max(span.end);
                     *total = total.saturating_add(size).saturating_add(1);
                     let key_span = self.doc.nodes[key_id.0 as usize].span;
                     let duplicate = text_of_key(&self.doc, key_id)
@@ -379,7 +399,6 @@ impl<'a> Builder<'a> {
                             value: id,
                         }),
                     }
-                    let _ = span;
                 }
             },
         }
@@ -403,6 +422,78 @@ impl<'a> Builder<'a> {
                 .with_primary_label(info.to_owned())
         };
         self.diagnostics.push(diagnostic);
+    }
+}
+
+/// saphyr's scalar spans are loose at the edges: a quoted scalar's runs over a trailing
+/// comment, and a block scalar's starts at its first content line. Narrow them to exactly the
+/// written scalar: quotes included, block indicator (`|`, `>`) included.
+fn tight_scalar_span(text: &str, span: Span, style: YamlStyle) -> Span {
+    let bytes = text.as_bytes();
+    match style {
+        YamlStyle::DoubleQuoted | YamlStyle::SingleQuoted => {
+            let quote = if style == YamlStyle::DoubleQuoted {
+                b'"'
+            } else {
+                b'\''
+            };
+            let start = span.start as usize;
+            if bytes.get(start) != Some(&quote) {
+                return span;
+            }
+            let mut i = start + 1;
+            while i < bytes.len() {
+                match bytes[i] {
+                    b'\\' if quote == b'"' => i += 2,
+                    b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                    b if b == quote => {
+                        return Span::new(
+                            span.file,
+                            span.start,
+                            u32::try_from(i + 1).unwrap_or(span.end),
+                        );
+                    }
+                    _ => i += 1,
+                }
+            }
+            span
+        }
+        YamlStyle::Literal | YamlStyle::Folded => {
+            let indicator = if style == YamlStyle::Literal {
+                '|'
+            } else {
+                '>'
+            };
+            let before = &text[..(span.start as usize).min(text.len())];
+            // The header is the last non-blank line before the content.
+            let mut cut = before.len();
+            let header = loop {
+                let line_start = before[..cut]
+                    .trim_end_matches([' ', '\t', '\r'])
+                    .rfind('\n')
+                    .map_or(0, |i| i + 1);
+                let line = &before[line_start..cut];
+                if !line.trim().is_empty() || line_start == 0 {
+                    break line_start..cut;
+                }
+                cut = line_start.saturating_sub(1);
+            };
+            let line = &before[header.clone()];
+            let code = line.find(" #").map_or(line, |i| &line[..i]);
+            let start = match code.rfind(indicator) {
+                Some(i) => header.start + i,
+                None => span.start as usize,
+            };
+            let content =
+                &text[(span.start as usize).min(text.len())..(span.end as usize).min(text.len())];
+            let end = span.start as usize + content.trim_end().len();
+            Span::new(
+                span.file,
+                u32::try_from(start).unwrap_or(span.start),
+                u32::try_from(end).unwrap_or(span.end),
+            )
+        }
+        YamlStyle::Plain => span,
     }
 }
 
@@ -437,24 +528,24 @@ fn resolve_plain(value: &str) -> NodeKind {
         ".nan" | ".NaN" | ".NAN" => return NodeKind::Float(f64::NAN),
         _ => {}
     }
-    let first = value.as_bytes()[0];
-    if first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.' {
-        if let Some(hex) = value.strip_prefix("0x") {
-            if let Ok(i) = i64::from_str_radix(hex, 16) {
-                return NodeKind::Int(i);
-            }
+    let numeric_start = value
+        .bytes()
+        .next()
+        .is_some_and(|b| b.is_ascii_digit() || matches!(b, b'-' | b'+' | b'.'));
+    if numeric_start {
+        let parsed = if let Some(hex) = value.strip_prefix("0x") {
+            i64::from_str_radix(hex, 16).ok().map(NodeKind::Int)
         } else if let Some(oct) = value.strip_prefix("0o") {
-            if let Ok(i) = i64::from_str_radix(oct, 8) {
-                return NodeKind::Int(i);
-            }
+            i64::from_str_radix(oct, 8).ok().map(NodeKind::Int)
         } else if is_decimal_int(value) {
-            if let Ok(i) = value.parse::<i64>() {
-                return NodeKind::Int(i);
-            }
+            value.parse::<i64>().ok().map(NodeKind::Int)
         } else if is_float(value) {
-            if let Ok(f) = value.parse::<f64>() {
-                return NodeKind::Float(f);
-            }
+            value.parse::<f64>().ok().map(NodeKind::Float)
+        } else {
+            None
+        };
+        if let Some(kind) = parsed {
+            return kind;
         }
     }
     NodeKind::Str(value.to_owned(), ScalarStyle::Plain)
@@ -486,4 +577,44 @@ fn is_float(v: &str) -> bool {
         !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())
     });
     mantissa_ok && exponent_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ScalarMapper;
+
+    fn doc(text: &str) -> Document {
+        parse_yaml(FileId(0), text).document.expect("parses")
+    }
+
+    fn text_of(text: &str, span: Span) -> &str {
+        &text[span.start as usize..span.end as usize]
+    }
+
+    #[test]
+    fn spans_are_exactly_the_written_node() {
+        let text =
+            "a: |\n  line one\n  x {{ y }}\nb: \"q\"  # c\nc: [1, 2]  # d\ne:\n  f: 1\nh: 2\n";
+        let d = doc(text);
+        let map = d.root().as_map().unwrap();
+        assert_eq!(
+            text_of(text, map.get("a").unwrap().span()),
+            "|\n  line one\n  x {{ y }}"
+        );
+        assert_eq!(text_of(text, map.get("b").unwrap().span()), "\"q\"");
+        assert_eq!(text_of(text, map.get("c").unwrap().span()), "[1, 2]");
+        assert_eq!(text_of(text, map.get("e").unwrap().span()), "f: 1");
+    }
+
+    #[test]
+    fn holes_inside_block_scalars_map_to_their_source() {
+        let text = "k: |  # prompt\n\n  first\n  then {{ steps.a }}\n";
+        let d = doc(text);
+        let node = d.root().as_map().unwrap().get("k").unwrap();
+        let value = node.as_str().unwrap();
+        let at = value.find("steps").unwrap();
+        let mapper = ScalarMapper::new(text, node.span(), ScalarStyle::Literal, value);
+        assert_eq!(text_of(text, mapper.map(at..at + 7)), "steps.a");
+    }
 }

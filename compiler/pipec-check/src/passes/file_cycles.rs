@@ -59,16 +59,32 @@ fn report(program: &Program<'_>, cycle: &[&FileCall], diagnostics: &mut Diagnost
     let message = if cycle.len() == 1 {
         format!("pipeline file `{}` calls itself", names[0])
     } else {
-        format!("pipeline files call each other in a cycle: {}", names.join(" → "))
+        format!(
+            "pipeline files call each other in a cycle: {}",
+            names.join(" → ")
+        )
     };
-    let mut diagnostic = Diagnostic::new(Code::P0301, first.span, message)
-        .with_primary_label(format!("`{}` calls `{}` here", program.file_name(first.from), program.file_name(first.to)));
+    let mut diagnostic =
+        Diagnostic::new(Code::P0301, first.span, message).with_primary_label(format!(
+            "`{}` calls `{}` here",
+            program.file_name(first.from),
+            program.file_name(first.to)
+        ));
     for call in cycle.iter().skip(1) {
-        diagnostic = diagnostic.with_label(call.span, format!("`{}` calls `{}` here", program.file_name(call.from), program.file_name(call.to)));
+        diagnostic = diagnostic.with_label(
+            call.span,
+            format!(
+                "`{}` calls `{}` here",
+                program.file_name(call.from),
+                program.file_name(call.to)
+            ),
+        );
     }
     diagnostics.push(
         diagnostic
-            .with_note("running it would recurse until a depth limit stops it, after spending LLM calls")
+            .with_note(
+                "running it would recurse until a depth limit stops it, after spending LLM calls",
+            )
             .with_help("break the cycle, or turn the repetition into a bounded `loop`"),
     );
 }

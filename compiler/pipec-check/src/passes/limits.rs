@@ -35,7 +35,13 @@ struct Worst {
 
 impl Worst {
     fn zero() -> Worst {
-        Worst { calls: Some(0), tokens: Some(0), usd: Some(0.0), secs: Some(0.0), ..Worst::default() }
+        Worst {
+            calls: Some(0),
+            tokens: Some(0),
+            usd: Some(0.0),
+            secs: Some(0.0),
+            ..Worst::default()
+        }
     }
 
     fn add(&mut self, other: Worst) {
@@ -69,10 +75,22 @@ pub fn check(program: &Program<'_>, pipeline: &Pipeline, diagnostics: &mut Diagn
     compare(pipeline, &worst, diagnostics);
 }
 
-fn pipeline_worst(program: &Program<'_>, pipeline: &Pipeline, diagnostics: &mut Diagnostics, visiting: &mut HashSet<FileId>, report: bool) -> Worst {
-    let mut cx = Cx { program, pipeline, diagnostics, visiting, report };
-    let total = cx.sequence(&pipeline.steps);
-    total
+fn pipeline_worst(
+    program: &Program<'_>,
+    pipeline: &Pipeline,
+    diagnostics: &mut Diagnostics,
+    visiting: &mut HashSet<FileId>,
+    report: bool,
+) -> Worst {
+    let mut cx = Cx {
+        program,
+        pipeline,
+        diagnostics,
+        visiting,
+        report,
+    };
+
+    cx.sequence(&pipeline.steps)
 }
 
 struct Cx<'a, 'p, 'd> {
@@ -112,7 +130,9 @@ impl Cx<'_, '_, '_> {
                 };
                 self.calls(step, per_attempt.saturating_mul(attempts), attempts)
             }
-            StepKind::Llm { calls, .. } => self.calls(step, calls.saturating_mul(attempts), attempts),
+            StepKind::Llm { calls, .. } => {
+                self.calls(step, calls.saturating_mul(attempts), attempts)
+            }
             StepKind::Parallel { tasks, .. } => {
                 let n = u64::try_from(tasks.len()).unwrap_or(u64::MAX);
                 let mut w = self.calls(step, n.saturating_mul(attempts), attempts);
@@ -120,17 +140,31 @@ impl Cx<'_, '_, '_> {
                 w.secs = step.timeout_s.map(|t| t * attempts_f(attempts));
                 w
             }
-            StepKind::Map { max_items, max_parallel, steps, .. } => {
+            StepKind::Map {
+                max_items,
+                max_parallel,
+                steps,
+                ..
+            } => {
                 let body = self.sequence(steps);
                 let Some(bound) = max_items else {
                     if self.report && self.pipeline.dialect == Dialect::Native {
                         self.diagnostics.push(
-                            Diagnostic::new(Code::P0501, step.id.span, format!("map `{id}` has no bound on its items"))
-                                .with_primary_label("set `max_items` to bound this fan-out")
-                                .with_help("add `max_items: N`; pipec needs it to bound calls, cost and time"),
+                            Diagnostic::new(
+                                Code::P0501,
+                                step.id.span,
+                                format!("map `{id}` has no bound on its items"),
+                            )
+                            .with_primary_label("set `max_items` to bound this fan-out")
+                            .with_help(
+                                "add `max_items: N`; pipec needs it to bound calls, cost and time",
+                            ),
                         );
                     }
-                    return Worst { depth: body.depth, ..Worst::default() };
+                    return Worst {
+                        depth: body.depth,
+                        ..Worst::default()
+                    };
                 };
                 let n = bound.value;
                 let waves = max_parallel.filter(|p| *p > 0).map_or(n, |p| n.div_ceil(p));
@@ -143,7 +177,11 @@ impl Cx<'_, '_, '_> {
                 }
                 w
             }
-            StepKind::Loop { max_iterations, steps, .. } => {
+            StepKind::Loop {
+                max_iterations,
+                steps,
+                ..
+            } => {
                 let body = self.sequence(steps);
                 let Some(bound) = max_iterations else {
                     if self.report && self.pipeline.dialect == Dialect::Native {
@@ -153,7 +191,10 @@ impl Cx<'_, '_, '_> {
                                 .with_help("add `max_iterations: N`; pipec needs it to bound calls, cost and time"),
                         );
                     }
-                    return Worst { depth: body.depth, ..Worst::default() };
+                    return Worst {
+                        depth: body.depth,
+                        ..Worst::default()
+                    };
                 };
                 let n = bound.value;
                 let inner_calls = body.calls;
@@ -164,7 +205,8 @@ impl Cx<'_, '_, '_> {
                 w
             }
             StepKind::Branch { cases, default } => {
-                let mut options: Vec<Worst> = cases.iter().map(|c| self.sequence(&c.steps)).collect();
+                let mut options: Vec<Worst> =
+                    cases.iter().map(|c| self.sequence(&c.steps)).collect();
                 options.push(self.sequence(default));
                 let mut best = Worst::zero();
                 for option in options {
@@ -173,7 +215,9 @@ impl Cx<'_, '_, '_> {
                     best.usd = best.usd.zip(option.usd).map(|(a, b)| a.max(b));
                     best.secs = best.secs.zip(option.secs).map(|(a, b)| a.max(b));
                     best.depth = best.depth.max(option.depth);
-                    if option.terms.iter().map(|t| t.2).sum::<u64>() > best.terms.iter().map(|t| t.2).sum::<u64>() {
+                    if option.terms.iter().map(|t| t.2).sum::<u64>()
+                        > best.terms.iter().map(|t| t.2).sum::<u64>()
+                    {
                         best.terms = option.terms;
                     }
                     best.unpriced.extend(option.unpriced);
@@ -183,17 +227,28 @@ impl Cx<'_, '_, '_> {
             StepKind::Pipeline { source, .. } => {
                 let callee = match source {
                     PipelineSource::Inline(inner) => Some(&**inner),
-                    PipelineSource::File(path) => self.program.called(self.pipeline.file, path.span),
+                    PipelineSource::File(path) => {
+                        self.program.called(self.pipeline.file, path.span)
+                    }
                 };
-                let Some(callee) = callee else { return Worst { depth: 1, ..Worst::default() } };
-                if callee.file != self.pipeline.file && !self.visiting.insert(callee.file) {
-                    // A file cycle (reported by file_cycles): no bound.
-                    return Worst { depth: u64::MAX, ..Worst::default() };
+                let Some(callee) = callee else {
+                    return Worst {
+                        depth: 1,
+                        ..Worst::default()
+                    };
+                };
+                let is_file = matches!(source, PipelineSource::File(_));
+                // A file already on the call chain is a cycle (reported by file_cycles): no bound.
+                if is_file && !self.visiting.insert(callee.file) {
+                    return Worst {
+                        depth: u64::MAX,
+                        ..Worst::default()
+                    };
                 }
-                let mut inner = pipeline_worst(self.program, callee, self.diagnostics, self.visiting, false);
-                self.visiting.remove(&callee.file);
-                if callee.file == self.pipeline.file && matches!(source, PipelineSource::File(_)) {
-                    return Worst { depth: u64::MAX, ..Worst::default() };
+                let mut inner =
+                    pipeline_worst(self.program, callee, self.diagnostics, self.visiting, false);
+                if is_file {
+                    self.visiting.remove(&callee.file);
                 }
                 inner.depth = inner.depth.saturating_add(1);
                 if let Some(c) = inner.calls.filter(|c| *c > 0) {
@@ -201,19 +256,34 @@ impl Cx<'_, '_, '_> {
                 }
                 inner
             }
-            StepKind::Set { .. } | StepKind::Transform { .. } | StepKind::FileOps { .. } | StepKind::Echo { .. } => {
-                Worst { secs: Some(step.timeout_s.unwrap_or(0.0)), ..Worst::zero() }
-            }
+            StepKind::Set { .. }
+            | StepKind::Transform { .. }
+            | StepKind::FileOps { .. }
+            | StepKind::Echo { .. } => Worst {
+                secs: Some(step.timeout_s.unwrap_or(0.0)),
+                ..Worst::zero()
+            },
         }
     }
 
     fn calls(&mut self, step: &Step, calls: u64, attempts: u64) -> Worst {
-        let model = step.model.as_ref().and_then(|m| self.pipeline.model(&m.text));
-        let per_call_tokens = model.and_then(|m| Some(m.max_tokens? + m.max_input_tokens.unwrap_or(0)));
-        #[allow(clippy::cast_precision_loss, reason = "token counts are far below 2^52")]
+        let model = step
+            .model
+            .as_ref()
+            .and_then(|m| self.pipeline.model(&m.text));
+        let per_call_tokens =
+            model.and_then(|m| Some(m.max_tokens? + m.max_input_tokens.unwrap_or(0)));
+        #[allow(
+            clippy::cast_precision_loss,
+            reason = "token counts are far below 2^52"
+        )]
         let per_call_usd = model.and_then(|m| {
             let price = m.price?;
-            Some((m.max_input_tokens.unwrap_or(0) as f64 * price.input_per_mtok + m.max_tokens? as f64 * price.output_per_mtok) / 1e6)
+            Some(
+                (m.max_input_tokens.unwrap_or(0) as f64 * price.input_per_mtok
+                    + m.max_tokens? as f64 * price.output_per_mtok)
+                    / 1e6,
+            )
         });
         let mut unpriced = Vec::new();
         if per_call_usd.is_none() {
@@ -221,7 +291,11 @@ impl Cx<'_, '_, '_> {
         }
         #[allow(clippy::cast_precision_loss, reason = "call counts are far below 2^52")]
         let calls_f = calls as f64;
-        let detail = if attempts > 1 { format!("{} × {attempts} attempts", calls / attempts) } else { calls.to_string() };
+        let detail = if attempts > 1 {
+            format!("{} × {attempts} attempts", calls / attempts)
+        } else {
+            calls.to_string()
+        };
         Worst {
             calls: Some(calls),
             tokens: per_call_tokens.and_then(|t| t.checked_mul(calls)),
@@ -243,11 +317,17 @@ fn attempts_f(n: u64) -> f64 {
 /// "3 (`analyze`) + 40 (`each`: 20 items × 2)"; long sums keep the five largest terms.
 fn explain(terms: &[(String, String, u64)]) -> String {
     let mut sorted: Vec<&(String, String, u64)> = terms.iter().filter(|t| t.2 > 0).collect();
-    sorted.sort_by(|a, b| b.2.cmp(&a.2));
+    sorted.sort_by_key(|t| std::cmp::Reverse(t.2));
     let shown: Vec<String> = sorted
         .iter()
         .take(5)
-        .map(|(id, detail, n)| if detail == &n.to_string() { format!("{n} (`{id}`)") } else { format!("{n} (`{id}`: {detail})") })
+        .map(|(id, detail, n)| {
+            if detail == &n.to_string() {
+                format!("{n} (`{id}`)")
+            } else {
+                format!("{n} (`{id}`: {detail})")
+            }
+        })
         .collect();
     let rest: u64 = sorted.iter().skip(5).map(|t| t.2).sum();
     let mut out = shown.join(" + ");
@@ -259,31 +339,47 @@ fn explain(terms: &[(String, String, u64)]) -> String {
 
 fn compare(pipeline: &Pipeline, worst: &Worst, diagnostics: &mut Diagnostics) {
     let limits = &pipeline.limits;
-    if let (Some(Limit { value, span }), Some(calls)) = (limits.max_llm_calls, worst.calls) {
-        if calls > value {
-            diagnostics.push(
-                Diagnostic::new(Code::P0502, span, format!("a run can make {calls} LLM calls, more than the limit of {value}"))
-                    .with_primary_label(format!("worst case: {} = {calls} calls", explain(&worst.terms)))
-                    .with_help("raise `max_llm_calls`, or lower `max_items`, `max_iterations` or `retry`"),
-            );
-        }
+    if let (Some(Limit { value, span }), Some(calls)) = (limits.max_llm_calls, worst.calls)
+        && calls > value
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::P0502,
+                span,
+                format!("a run can make {calls} LLM calls, more than the limit of {value}"),
+            )
+            .with_primary_label(format!(
+                "worst case: {} = {calls} calls",
+                explain(&worst.terms)
+            ))
+            .with_help("raise `max_llm_calls`, or lower `max_items`, `max_iterations` or `retry`"),
+        );
     }
-    if let (Some(Limit { value, span }), Some(tokens)) = (limits.max_tokens, worst.tokens) {
-        if tokens > value {
-            let calls = worst.calls.unwrap_or(0);
-            diagnostics.push(
+    if let (Some(Limit { value, span }), Some(tokens)) = (limits.max_tokens, worst.tokens)
+        && tokens > value
+    {
+        let calls = worst.calls.unwrap_or(0);
+        diagnostics.push(
                 Diagnostic::new(Code::P0504, span, format!("a run can use {tokens} tokens, more than the limit of {value}"))
                     .with_primary_label(format!("worst case: {calls} calls, {tokens} tokens at each model's `max_input_tokens + max_tokens`"))
                     .with_help("raise `max_tokens` under `limits`, or lower the models' `max_tokens`"),
             );
-        }
     }
     if let Some(Limit { value, span }) = limits.max_cost_usd {
         match worst.usd {
             Some(usd) if usd > value => diagnostics.push(
-                Diagnostic::new(Code::P0503, span, format!("a run can cost ${usd:.4}, more than the limit of ${value}"))
-                    .with_primary_label(format!("worst case: {} calls at each model's full input and output tokens = ${usd:.4}", worst.calls.unwrap_or(0)))
-                    .with_help("raise `max_cost_usd`, use a cheaper model, or lower the models' `max_tokens`"),
+                Diagnostic::new(
+                    Code::P0503,
+                    span,
+                    format!("a run can cost ${usd:.4}, more than the limit of ${value}"),
+                )
+                .with_primary_label(format!(
+                    "worst case: {} calls at each model's full input and output tokens = ${usd:.4}",
+                    worst.calls.unwrap_or(0)
+                ))
+                .with_help(
+                    "raise `max_cost_usd`, use a cheaper model, or lower the models' `max_tokens`",
+                ),
             ),
             Some(_) => {}
             None => {
@@ -298,22 +394,39 @@ fn compare(pipeline: &Pipeline, worst: &Worst, diagnostics: &mut Diagnostics) {
             }
         }
     }
-    if let (Some(Limit { value, span }), Some(secs)) = (limits.timeout_s, worst.secs) {
-        if secs > value {
-            diagnostics.push(
-                Diagnostic::new(Code::P0505, span, format!("a run can take {secs}s, more than the limit of {value}s"))
-                    .with_primary_label(format!("worst case along the steps' order: {secs}s of timeouts × attempts"))
-                    .with_help("raise `timeout` under `limits`, or lower step timeouts and retries"),
-            );
-        }
+    if let (Some(Limit { value, span }), Some(secs)) = (limits.timeout_s, worst.secs)
+        && secs > value
+    {
+        diagnostics.push(
+            Diagnostic::new(
+                Code::P0505,
+                span,
+                format!("a run can take {secs}s, more than the limit of {value}s"),
+            )
+            .with_primary_label(format!(
+                "worst case along the steps' order: {secs}s of timeouts × attempts"
+            ))
+            .with_help("raise `timeout` under `limits`, or lower step timeouts and retries"),
+        );
     }
     let max_depth = limits.max_depth.map_or(DEFAULT_MAX_DEPTH, |l| l.value);
     if worst.depth > max_depth && worst.depth != u64::MAX {
         let span = limits.max_depth.map_or(pipeline.name.span, |l| l.span);
         diagnostics.push(
-            Diagnostic::new(Code::P0506, span, format!("sub-pipelines nest {} levels deep, more than the limit of {max_depth}", worst.depth))
-                .with_primary_label(if limits.max_depth.is_some() { "limit declared here" } else { "default limit of 10 applies" })
-                .with_help("flatten the nesting, or raise `max_depth` under `limits`"),
+            Diagnostic::new(
+                Code::P0506,
+                span,
+                format!(
+                    "sub-pipelines nest {} levels deep, more than the limit of {max_depth}",
+                    worst.depth
+                ),
+            )
+            .with_primary_label(if limits.max_depth.is_some() {
+                "limit declared here"
+            } else {
+                "default limit of 10 applies"
+            })
+            .with_help("flatten the nesting, or raise `max_depth` under `limits`"),
         );
     }
 }

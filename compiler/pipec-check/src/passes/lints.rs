@@ -18,9 +18,16 @@ pub fn check(pipeline: &Pipeline, resolution: &Resolution<'_>, diagnostics: &mut
     for input in &pipeline.inputs {
         if !resolution.used_inputs.contains(&input.name.text) {
             diagnostics.push(
-                Diagnostic::new(Code::P0601, input.name.span, format!("input `{}` is never used", input.name.text))
-                    .with_primary_label("no step or output reads it")
-                    .with_help(format!("read it as `{{{{ inputs.{} }}}}`, or remove it", input.name.text)),
+                Diagnostic::new(
+                    Code::P0601,
+                    input.name.span,
+                    format!("input `{}` is never used", input.name.text),
+                )
+                .with_primary_label("no step or output reads it")
+                .with_help(format!(
+                    "read it as `{{{{ inputs.{} }}}}`, or remove it",
+                    input.name.text
+                )),
             );
         }
     }
@@ -37,26 +44,48 @@ pub fn check(pipeline: &Pipeline, resolution: &Resolution<'_>, diagnostics: &mut
 fn unused_steps(resolution: &Resolution<'_>, diagnostics: &mut Diagnostics) {
     let table = &resolution.table;
     for (idx, row) in table.rows.iter().enumerate() {
-        let producing = matches!(row.step.kind, StepKind::Predict { .. } | StepKind::Llm { .. } | StepKind::Transform { .. } | StepKind::Parallel { .. });
+        let producing = matches!(
+            row.step.kind,
+            StepKind::Predict { .. }
+                | StepKind::Llm { .. }
+                | StepKind::Transform { .. }
+                | StepKind::Parallel { .. }
+        );
         if !producing || resolution.used_steps.contains(&idx) {
             continue;
         }
         // The last step of a body is the body's result.
         if let Some(parent) = row.parent {
-            let last_of_body = table.rows.iter().enumerate().rev().find(|(_, r)| r.parent == Some(parent)).map(|(i, _)| i);
+            let last_of_body = table
+                .rows
+                .iter()
+                .enumerate()
+                .rev()
+                .find(|(_, r)| r.parent == Some(parent))
+                .map(|(i, _)| i);
             if last_of_body == Some(idx) {
                 continue;
             }
         }
         diagnostics.push(
-            Diagnostic::new(Code::P0600, row.step.id.span, format!("the result of step `{}` is never used", row.step.id.text))
-                .with_primary_label("no step or output reads it")
-                .with_help("read it in a later step or an output, or remove the step to save its calls"),
+            Diagnostic::new(
+                Code::P0600,
+                row.step.id.span,
+                format!("the result of step `{}` is never used", row.step.id.text),
+            )
+            .with_primary_label("no step or output reads it")
+            .with_help(
+                "read it in a later step or an output, or remove the step to save its calls",
+            ),
         );
     }
 }
 
-fn unreachable_cases(pipeline: &Pipeline, cases: &[pipec_ir::BranchCase], diagnostics: &mut Diagnostics) {
+fn unreachable_cases(
+    pipeline: &Pipeline,
+    cases: &[pipec_ir::BranchCase],
+    diagnostics: &mut Diagnostics,
+) {
     let mut seen: HashSet<String> = HashSet::new();
     let mut always: Option<pipec_diagnostics::Span> = None;
     for case in cases {
@@ -71,7 +100,8 @@ fn unreachable_cases(pipeline: &Pipeline, cases: &[pipec_ir::BranchCase], diagno
         }
         match literal_bool(&case.when) {
             Some(false) => diagnostics.push(
-                Diagnostic::new(Code::P0602, span, "this case can never run").with_primary_label("the condition is always false"),
+                Diagnostic::new(Code::P0602, span, "this case can never run")
+                    .with_primary_label("the condition is always false"),
             ),
             Some(true) => always = Some(span),
             None => {}
@@ -102,13 +132,19 @@ fn condition_span(pipeline: &Pipeline, condition: &Condition) -> pipec_diagnosti
     match condition {
         Condition::Expr(e) => pipeline.span_of(&e.span),
         Condition::Template(t) => t.span,
-        Condition::All(_, s) | Condition::Any(_, s) | Condition::Not(_, s) | Condition::Invalid(s) => *s,
+        Condition::All(_, s)
+        | Condition::Any(_, s)
+        | Condition::Not(_, s)
+        | Condition::Invalid(s) => *s,
     }
 }
 
 /// A span-free rendering of an expression, to compare conditions structurally.
 fn strip_spans(kind: &ExprKind) -> String {
-    let mut expr = pipec_syntax::expr::Expr { kind: kind.clone(), span: 0..0 };
+    let mut expr = pipec_syntax::expr::Expr {
+        kind: kind.clone(),
+        span: 0..0,
+    };
     expr.rebase_spans(&mut |_| 0..0);
     format!("{:?}", expr.kind)
 }

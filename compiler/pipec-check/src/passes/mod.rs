@@ -58,9 +58,16 @@ pub struct Program<'a> {
 impl<'a> Program<'a> {
     /// Build from the driver's data.
     #[must_use]
-    pub fn new(pipelines: &'a [(FileId, Option<Pipeline>)], calls: &'a [FileCall], sources: &'a SourceMap) -> Program<'a> {
+    pub fn new(
+        pipelines: &'a [(FileId, Option<Pipeline>)],
+        calls: &'a [FileCall],
+        sources: &'a SourceMap,
+    ) -> Program<'a> {
         Program {
-            pipelines: pipelines.iter().filter_map(|(f, p)| p.as_ref().map(|p| (*f, p))).collect(),
+            pipelines: pipelines
+                .iter()
+                .filter_map(|(f, p)| p.as_ref().map(|p| (*f, p)))
+                .collect(),
             calls,
             sources,
             order: pipelines.iter().map(|(f, _)| *f).collect(),
@@ -70,7 +77,10 @@ impl<'a> Program<'a> {
     /// The pipeline a `pipeline_file` span (in `from`) resolves to.
     #[must_use]
     pub fn called(&self, from: FileId, span: Span) -> Option<&'a Pipeline> {
-        let call = self.calls.iter().find(|c| c.from == from && c.span == span)?;
+        let call = self
+            .calls
+            .iter()
+            .find(|c| c.from == from && c.span == span)?;
         self.pipelines.get(&call.to).copied()
     }
 
@@ -85,21 +95,38 @@ impl<'a> Program<'a> {
 pub fn run(program: &Program<'_>, diagnostics: &mut Diagnostics) {
     file_cycles::check(program, diagnostics);
     for file in &program.order {
-        let Some(pipeline) = program.pipelines.get(file) else { continue };
-        let file_had_errors = diagnostics.as_slice().iter().any(|d| d.is_error() && d.primary.span.file == *file);
+        let Some(pipeline) = program.pipelines.get(file) else {
+            continue;
+        };
+        let file_had_errors = diagnostics
+            .as_slice()
+            .iter()
+            .any(|d| d.is_error() && d.primary.span.file == *file);
         check_pipeline(program, pipeline, file_had_errors, diagnostics);
     }
 }
 
-fn check_pipeline(program: &Program<'_>, pipeline: &Pipeline, file_had_errors: bool, diagnostics: &mut Diagnostics) {
+fn check_pipeline(
+    program: &Program<'_>,
+    pipeline: &Pipeline,
+    file_had_errors: bool,
+    diagnostics: &mut Diagnostics,
+) {
     let resolution = resolve::resolve(program, pipeline, diagnostics);
     step_cycles::check(pipeline, &resolution, diagnostics);
     types::check(program, pipeline, &resolution, diagnostics);
     limits::check(program, pipeline, diagnostics);
-    if !file_had_errors && !diagnostics.as_slice().iter().any(|d| d.is_error() && d.primary.span.file == pipeline.file) {
+    if !file_had_errors
+        && !diagnostics
+            .as_slice()
+            .iter()
+            .any(|d| d.is_error() && d.primary.span.file == pipeline.file)
+    {
         lints::check(pipeline, &resolution, diagnostics);
     }
-    for_each_inline(&pipeline.steps, &mut |inner| check_pipeline(program, inner, file_had_errors, diagnostics));
+    for_each_inline(&pipeline.steps, &mut |inner| {
+        check_pipeline(program, inner, file_had_errors, diagnostics)
+    });
 }
 
 /// Call `f` on every inline sub-pipeline directly inside `steps` (at any body depth, but not
@@ -107,7 +134,10 @@ fn check_pipeline(program: &Program<'_>, pipeline: &Pipeline, file_had_errors: b
 fn for_each_inline(steps: &[Step], f: &mut impl FnMut(&Pipeline)) {
     for step in steps {
         match &step.kind {
-            StepKind::Pipeline { source: PipelineSource::Inline(inner), .. } => f(inner),
+            StepKind::Pipeline {
+                source: PipelineSource::Inline(inner),
+                ..
+            } => f(inner),
             StepKind::Branch { cases, default } => {
                 for case in cases {
                     for_each_inline(&case.steps, f);

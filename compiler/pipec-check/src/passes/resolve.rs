@@ -13,14 +13,14 @@
 
 use std::collections::{HashMap, HashSet};
 
-use pipec_diagnostics::{did_you_mean, did_you_mean_help, Code, Diagnostic, Diagnostics, Span};
+use pipec_diagnostics::{Code, Diagnostic, Diagnostics, Span, did_you_mean, did_you_mean_help};
 use pipec_ir::{Condition, Dialect, Pipeline, Step, StepKind};
 use pipec_syntax::expr::{Expr, ExprKind, Path};
 
-use super::scope::Scope;
-use super::sites::{for_each_condition_expr, for_each_site, Site, SiteKind};
-use super::table::{bodies, StepIdx, StepTable};
 use super::Program;
+use super::scope::Scope;
+use super::sites::{Site, SiteKind, for_each_condition_expr, for_each_site};
+use super::table::{StepIdx, StepTable, bodies};
 
 /// Why one step must run after another.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,26 +61,91 @@ pub struct Resolution<'p> {
 
 /// Functions and filters the expression language knows (native).
 pub const FUNCTIONS: &[&str] = &[
-    "length", "join", "json", "lower", "upper", "trim", "default", "first", "last", "keys", "values", "round", "floor",
-    "ceil", "min", "max", "abs", "sum", "contains", "startsWith", "endsWith", "split", "replace", "to_int", "to_float",
-    "to_str", "sort", "unique", "slice", "isEmpty",
+    "length",
+    "join",
+    "json",
+    "lower",
+    "upper",
+    "trim",
+    "default",
+    "first",
+    "last",
+    "keys",
+    "values",
+    "round",
+    "floor",
+    "ceil",
+    "min",
+    "max",
+    "abs",
+    "sum",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "split",
+    "replace",
+    "to_int",
+    "to_float",
+    "to_str",
+    "sort",
+    "unique",
+    "slice",
+    "isEmpty",
 ];
 
 /// Functions pipeline_ex's variable engine evaluates inside `{{ }}`.
-const PIPELINE_EX_TEMPLATE_FUNCTIONS: &[&str] = &["add", "subtract", "multiply", "divide", "max", "min", "round", "floor", "ceil"];
+const PIPELINE_EX_TEMPLATE_FUNCTIONS: &[&str] = &[
+    "add", "subtract", "multiply", "divide", "max", "min", "round", "floor", "ceil",
+];
 
 /// Functions pipeline_ex's condition engine knows.
 const PIPELINE_EX_CONDITION_FUNCTIONS: &[&str] = &[
-    "contains", "matches", "length", "startsWith", "endsWith", "toLowerCase", "toUpperCase", "trim", "any", "all", "count",
-    "sum", "average", "min", "max", "isEmpty", "now", "days", "hours", "minutes", "seconds", "abs", "round", "floor",
-    "ceil", "sqrt", "pow", "between",
+    "contains",
+    "matches",
+    "length",
+    "startsWith",
+    "endsWith",
+    "toLowerCase",
+    "toUpperCase",
+    "trim",
+    "any",
+    "all",
+    "count",
+    "sum",
+    "average",
+    "min",
+    "max",
+    "isEmpty",
+    "now",
+    "days",
+    "hours",
+    "minutes",
+    "seconds",
+    "abs",
+    "round",
+    "floor",
+    "ceil",
+    "sqrt",
+    "pow",
+    "between",
 ];
 
 /// Template names pipeline_ex documents but never implements.
-const PIPELINE_EX_UNIMPLEMENTED: &[&str] = &["timestamp", "date", "execution_id", "workflow", "step", "config"];
+const PIPELINE_EX_UNIMPLEMENTED: &[&str] = &[
+    "timestamp",
+    "date",
+    "execution_id",
+    "workflow",
+    "step",
+    "config",
+];
 
 /// Resolve every reference of `pipeline`.
-pub fn resolve<'p>(program: &Program<'_>, pipeline: &'p Pipeline, diagnostics: &mut Diagnostics) -> Resolution<'p> {
+pub fn resolve<'p>(
+    program: &Program<'_>,
+    pipeline: &'p Pipeline,
+    diagnostics: &mut Diagnostics,
+) -> Resolution<'p> {
     let _ = program;
     let table = StepTable::new(&pipeline.steps);
     let mut resolver = Resolver {
@@ -181,7 +246,12 @@ impl<'p> Resolver<'p, '_> {
                 }
             }
             // A loop condition sees the body's steps (it is checked after an iteration).
-            if let StepKind::Loop { condition: Some(pipec_ir::LoopCondition::While(c) | pipec_ir::LoopCondition::Until(c)), .. } = &step.kind {
+            if let StepKind::Loop {
+                condition:
+                    Some(pipec_ir::LoopCondition::While(c) | pipec_ir::LoopCondition::Until(c)),
+                ..
+            } = &step.kind
+            {
                 self.site(Site::Condition(c, SiteKind::LoopCondition), idx, scope);
             }
             if is_loop {
@@ -194,6 +264,9 @@ impl<'p> Resolver<'p, '_> {
                 scope.reset(mark);
             }
             scope.add_step(step.id.text.as_str(), idx);
+            if let Some(alias) = super::table::output_alias(step) {
+                scope.add_step(alias, idx);
+            }
             if let StepKind::Set { vars } = &step.kind {
                 for v in vars {
                     scope.add_var(v.name.text.as_str());
@@ -206,13 +279,46 @@ impl<'p> Resolver<'p, '_> {
         match site {
             Site::Template(t, kind) => {
                 for expr in t.template.exprs() {
-                    self.expr(expr, From { step: Some(idx), site: kind, in_template: true }, scope);
+                    self.expr(
+                        expr,
+                        From {
+                            step: Some(idx),
+                            site: kind,
+                            in_template: true,
+                        },
+                        scope,
+                    );
                 }
             }
-            Site::Condition(c, kind) => self.condition(c, From { step: Some(idx), site: kind, in_template: false }, scope),
-            Site::Expr(e, kind) => self.expr(e, From { step: Some(idx), site: kind, in_template: false }, scope),
+            Site::Condition(c, kind) => self.condition(
+                c,
+                From {
+                    step: Some(idx),
+                    site: kind,
+                    in_template: false,
+                },
+                scope,
+            ),
+            Site::Expr(e, kind) => self.expr(
+                e,
+                From {
+                    step: Some(idx),
+                    site: kind,
+                    in_template: false,
+                },
+                scope,
+            ),
             Site::PreviousResponse(name) => {
-                self.step_ref(&name.text, name.span, From { step: Some(idx), site: SiteKind::Value, in_template: false }, scope);
+                self.step_ref(
+                    &name.text,
+                    name.span,
+                    From {
+                        step: Some(idx),
+                        site: SiteKind::Value,
+                        in_template: false,
+                    },
+                    scope,
+                );
             }
         }
     }
@@ -231,7 +337,14 @@ impl<'p> Resolver<'p, '_> {
                 );
             }
             for expr in t.template.exprs() {
-                self.expr(expr, From { in_template: true, ..from }, scope);
+                self.expr(
+                    expr,
+                    From {
+                        in_template: true,
+                        ..from
+                    },
+                    scope,
+                );
             }
             return;
         }
@@ -271,10 +384,19 @@ impl<'p> Resolver<'p, '_> {
             let span = self.span(&name.span);
             let help = did_you_mean_help(&name.name, known);
             let d = if self.native() {
-                Diagnostic::new(Code::P0208, span, format!("unknown function `{}`", name.name)).with_primary_label("not a built-in function or filter")
+                Diagnostic::new(
+                    Code::P0208,
+                    span,
+                    format!("unknown function `{}`", name.name),
+                )
+                .with_primary_label("not a built-in function or filter")
             } else {
-                Diagnostic::new(Code::P0207, span, format!("pipeline_ex has no function `{}`", name.name))
-                    .with_primary_label("this expression never evaluates")
+                Diagnostic::new(
+                    Code::P0207,
+                    span,
+                    format!("pipeline_ex has no function `{}`", name.name),
+                )
+                .with_primary_label("this expression never evaluates")
             };
             self.diagnostics.push(d.with_help_opt(help));
         };
@@ -287,7 +409,12 @@ impl<'p> Resolver<'p, '_> {
         if let Some(target) = scope.step(id) {
             self.used_steps.insert(target);
             if let Some(step) = from.step {
-                self.edges.push(Edge { from: step, to: target, span, kind: EdgeKind::Data });
+                self.edges.push(Edge {
+                    from: step,
+                    to: target,
+                    span,
+                    kind: EdgeKind::Data,
+                });
             }
             return Some(target);
         }
@@ -295,15 +422,26 @@ impl<'p> Resolver<'p, '_> {
             Some(target) => {
                 self.used_steps.insert(target);
                 if let Some(step) = from.step {
-                    self.edges.push(Edge { from: step, to: target, span, kind: EdgeKind::Data });
+                    self.edges.push(Edge {
+                        from: step,
+                        to: target,
+                        span,
+                        kind: EdgeKind::Data,
+                    });
                 }
                 let (message, label) = match from.step {
-                    Some(step) if step == target => (format!("step `{id}` refers to its own result"), "a step cannot read its own result".to_owned()),
+                    Some(step) if step == target => (
+                        format!("step `{id}` refers to its own result"),
+                        "a step cannot read its own result".to_owned(),
+                    ),
                     Some(step) if self.table.is_ancestor(target, step) => (
                         format!("step `{id}` is read from inside its own body"),
                         format!("`{id}` has no result until its body finishes"),
                     ),
-                    _ => (format!("step `{id}` is used before it runs"), format!("`{id}` runs later")),
+                    _ => (
+                        format!("step `{id}` is used before it runs"),
+                        format!("`{id}` runs later"),
+                    ),
                 };
                 let target_step = self.table.rows[target].step;
                 self.diagnostics.push(
@@ -329,7 +467,9 @@ impl<'p> Resolver<'p, '_> {
 
     fn native_path(&mut self, path: &'p Path, from: From, scope: &Scope<'p>) {
         let head = path.head();
-        let Some(first) = path.segments.first() else { return };
+        let Some(first) = path.segments.first() else {
+            return;
+        };
         let head_span = self.span(&first.span());
         let second = path.segments.get(1);
         match head {
@@ -345,25 +485,42 @@ impl<'p> Resolver<'p, '_> {
                 if self.pipeline.inputs.iter().any(|p| p.name.text == name) {
                     self.used_inputs.insert(name.to_owned());
                 } else {
-                    let names: Vec<&str> = self.pipeline.inputs.iter().map(|p| p.name.text.as_str()).collect();
+                    let names: Vec<&str> = self
+                        .pipeline
+                        .inputs
+                        .iter()
+                        .map(|p| p.name.text.as_str())
+                        .collect();
                     let help = did_you_mean_help(name, &names).or_else(|| {
                         Some(if names.is_empty() {
                             format!("declare it under `inputs:`, e.g. `inputs: {{{name}: str}}`")
                         } else {
-                            format!("declared inputs are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))
+                            format!(
+                                "declared inputs are {}",
+                                names
+                                    .iter()
+                                    .map(|n| format!("`{n}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
                         })
                     });
                     self.diagnostics.push(
-                        Diagnostic::new(Code::P0204, self.span(&segment.span()), format!("no input named `{name}`"))
-                            .with_primary_label("not declared under `inputs`")
-                            .with_help_opt(help),
+                        Diagnostic::new(
+                            Code::P0204,
+                            self.span(&segment.span()),
+                            format!("no input named `{name}`"),
+                        )
+                        .with_primary_label("not declared under `inputs`")
+                        .with_help_opt(help),
                     );
                 }
             }
             "steps" => {
                 let Some(segment) = second else {
                     self.diagnostics.push(
-                        Diagnostic::new(Code::P0202, head_span, "`steps` needs a step id").with_primary_label("write `steps.ID`"),
+                        Diagnostic::new(Code::P0202, head_span, "`steps` needs a step id")
+                            .with_primary_label("write `steps.ID`"),
                     );
                     return;
                 };
@@ -378,9 +535,13 @@ impl<'p> Resolver<'p, '_> {
                 if !scope.has_var(name) {
                     let names = scope.var_names();
                     self.diagnostics.push(
-                        Diagnostic::new(Code::P0206, self.span(&segment.span()), format!("no variable `{name}` is set before this point"))
-                            .with_primary_label("unknown variable")
-                            .with_help_opt(did_you_mean_help(name, &names)),
+                        Diagnostic::new(
+                            Code::P0206,
+                            self.span(&segment.span()),
+                            format!("no variable `{name}` is set before this point"),
+                        )
+                        .with_primary_label("unknown variable")
+                        .with_help_opt(did_you_mean_help(name, &names)),
                     );
                 }
             }
@@ -412,11 +573,15 @@ impl<'p> Resolver<'p, '_> {
     /// pipeline_ex templates (variable engine rules).
     fn pex_template_path(&mut self, path: &'p Path, from: From, scope: &Scope<'p>) {
         let head = path.head();
-        let Some(first) = path.segments.first() else { return };
+        let Some(first) = path.segments.first() else {
+            return;
+        };
         let head_span = self.span(&first.span());
         match head {
             "steps" => {
-                let Some(segment) = path.segments.get(1) else { return };
+                let Some(segment) = path.segments.get(1) else {
+                    return;
+                };
                 let Some(id) = segment.name() else { return };
                 if let Some(target) = self.step_ref(id, self.span(&segment.span()), from, scope) {
                     self.step_paths.insert(path.span.start, target);
@@ -424,13 +589,24 @@ impl<'p> Resolver<'p, '_> {
             }
             "inputs" => {}
             "global_vars" => {
-                let Some(name) = path.segments.get(1).and_then(|s| s.name()) else { return };
-                let globals: Vec<&str> = self.pipeline.globals.iter().map(|g| g.text.as_str()).collect();
+                let Some(name) = path.segments.get(1).and_then(|s| s.name()) else {
+                    return;
+                };
+                let globals: Vec<&str> = self
+                    .pipeline
+                    .globals
+                    .iter()
+                    .map(|g| g.text.as_str())
+                    .collect();
                 if !globals.is_empty() && !globals.contains(&name) {
                     self.diagnostics.push(
-                        Diagnostic::new(Code::P0207, self.span(&path.span), format!("`global_vars.{name}` is not declared"))
-                            .with_primary_label("pipeline_ex leaves this template verbatim")
-                            .with_help_opt(did_you_mean_help(name, &globals)),
+                        Diagnostic::new(
+                            Code::P0207,
+                            self.span(&path.span),
+                            format!("`global_vars.{name}` is not declared"),
+                        )
+                        .with_primary_label("pipeline_ex leaves this template verbatim")
+                        .with_help_opt(did_you_mean_help(name, &globals)),
                     );
                 }
             }
@@ -454,7 +630,9 @@ impl<'p> Resolver<'p, '_> {
                 );
             }
             "state" => {
-                let Some(name) = path.segments.get(1).and_then(|s| s.name()) else { return };
+                let Some(name) = path.segments.get(1).and_then(|s| s.name()) else {
+                    return;
+                };
                 self.pex_variable(name, self.span(&path.span));
             }
             _ => self.pex_variable(head, head_span),
@@ -468,37 +646,58 @@ impl<'p> Resolver<'p, '_> {
         let mut known: Vec<&str> = self.all_vars.iter().copied().collect();
         known.sort_unstable();
         let help = if self.table.by_id.contains_key(name) {
-            Some(format!("to read the step's result, write `{{{{steps.{name}.result}}}}`"))
+            Some(format!(
+                "to read the step's result, write `{{{{steps.{name}.result}}}}`"
+            ))
         } else {
             did_you_mean_help(name, &known)
         };
         self.diagnostics.push(
-            Diagnostic::new(Code::P0207, span, format!("no set_variable step sets `{name}`"))
-                .with_primary_label("pipeline_ex renders this as an empty string")
-                .with_help_opt(help),
+            Diagnostic::new(
+                Code::P0207,
+                span,
+                format!("no set_variable step sets `{name}`"),
+            )
+            .with_primary_label("pipeline_ex renders this as an empty string")
+            .with_help_opt(help),
         );
     }
 
     /// pipeline_ex conditions and sources: the first segment names a step.
     fn pex_step_first_path(&mut self, path: &'p Path, from: From, scope: &Scope<'p>) {
         let head = path.head();
-        let Some(first) = path.segments.first() else { return };
+        let Some(first) = path.segments.first() else {
+            return;
+        };
         let head_span = self.span(&first.span());
         if head == "steps" && !self.table.by_id.contains_key("steps") {
-            let rest: Vec<String> = path.segments.iter().skip(1).filter_map(|s| s.name().map(str::to_owned)).collect();
+            let rest: Vec<String> = path
+                .segments
+                .iter()
+                .skip(1)
+                .filter_map(|s| s.name().map(str::to_owned))
+                .collect();
             self.diagnostics.push(
-                Diagnostic::new(Code::P0209, head_span, "pipeline_ex conditions name the step first, without `steps.`")
-                    .with_primary_label("this looks for a step called `steps`")
-                    .with_help(format!("write `{}`", rest.join("."))),
+                Diagnostic::new(
+                    Code::P0209,
+                    head_span,
+                    "pipeline_ex conditions name the step first, without `steps.`",
+                )
+                .with_primary_label("this looks for a step called `steps`")
+                .with_help(format!("write `{}`", rest.join("."))),
             );
-            if let Some(segment) = path.segments.get(1) {
-                if let Some(id) = segment.name() {
-                    self.step_ref(id, self.span(&segment.span()), from, scope);
-                }
+            if let Some(segment) = path.segments.get(1)
+                && let Some(id) = segment.name()
+            {
+                self.step_ref(id, self.span(&segment.span()), from, scope);
             }
             return;
         }
-        if from.site == SiteKind::Source && (head == "context" || self.all_vars.contains(head) || scope.loop_vars.contains(&head)) {
+        if from.site == SiteKind::Source
+            && (head == "context"
+                || self.all_vars.contains(head)
+                || scope.loop_vars.contains(&head))
+        {
             return;
         }
         if from.site == SiteKind::LoopCondition && head == "loop" {
@@ -512,16 +711,28 @@ impl<'p> Resolver<'p, '_> {
         }
         let ids = self.table.ids();
         self.diagnostics.push(
-            Diagnostic::new(Code::P0202, head_span, format!("no step or variable named `{head}`"))
-                .with_primary_label("this source resolves to nothing")
-                .with_help_opt(did_you_mean_help(head, &ids)),
+            Diagnostic::new(
+                Code::P0202,
+                head_span,
+                format!("no step or variable named `{head}`"),
+            )
+            .with_primary_label("this source resolves to nothing")
+            .with_help_opt(did_you_mean_help(head, &ids)),
         );
     }
 
     fn outputs(&mut self, scope: &Scope<'p>) {
         let outputs = &self.pipeline.outputs;
         for output in outputs {
-            self.expr(&output.value, From { step: None, site: SiteKind::Value, in_template: false }, scope);
+            self.expr(
+                &output.value,
+                From {
+                    step: None,
+                    site: SiteKind::Value,
+                    in_template: false,
+                },
+                scope,
+            );
         }
     }
 
@@ -529,21 +740,39 @@ impl<'p> Resolver<'p, '_> {
         for idx in 0..self.table.rows.len() {
             let step = self.table.rows[idx].step;
             for dep in &step.depends_on {
-                match self.table.by_id.get(dep.text.as_str()).and_then(|v| v.first().copied()) {
+                match self
+                    .table
+                    .by_id
+                    .get(dep.text.as_str())
+                    .and_then(|v| v.first().copied())
+                {
                     Some(target) if target == idx => self.diagnostics.push(
-                        Diagnostic::new(Code::P0300, dep.span, format!("step `{}` depends on itself", dep.text))
-                            .with_primary_label("a step cannot wait for itself"),
+                        Diagnostic::new(
+                            Code::P0300,
+                            dep.span,
+                            format!("step `{}` depends on itself", dep.text),
+                        )
+                        .with_primary_label("a step cannot wait for itself"),
                     ),
                     Some(target) => {
                         self.used_steps.insert(target);
-                        self.edges.push(Edge { from: idx, to: target, span: dep.span, kind: EdgeKind::DependsOn });
+                        self.edges.push(Edge {
+                            from: idx,
+                            to: target,
+                            span: dep.span,
+                            kind: EdgeKind::DependsOn,
+                        });
                     }
                     None => {
                         let ids = self.table.ids();
                         self.diagnostics.push(
-                            Diagnostic::new(Code::P0202, dep.span, format!("no step named `{}`", dep.text))
-                                .with_primary_label("unknown step in `depends_on`")
-                                .with_help_opt(did_you_mean_help(&dep.text, &ids)),
+                            Diagnostic::new(
+                                Code::P0202,
+                                dep.span,
+                                format!("no step named `{}`", dep.text),
+                            )
+                            .with_primary_label("unknown step in `depends_on`")
+                            .with_help_opt(did_you_mean_help(&dep.text, &ids)),
                         );
                     }
                 }
@@ -553,27 +782,44 @@ impl<'p> Resolver<'p, '_> {
     }
 
     fn model_and_signature(&mut self, step: &'p Step) {
-        if let Some(model) = &step.model {
-            if self.pipeline.model(&model.text).is_none() {
-                let names: Vec<&str> = self.pipeline.models.iter().map(|m| m.name.text.as_str()).collect();
-                self.diagnostics.push(
-                    Diagnostic::new(Code::P0210, model.span, format!("no model named `{}`", model.text))
-                        .with_primary_label("not declared under `models`")
-                        .with_help_opt(did_you_mean_help(&model.text, &names)),
-                );
-            }
+        if let Some(model) = &step.model
+            && self.pipeline.model(&model.text).is_none()
+        {
+            let names: Vec<&str> = self
+                .pipeline
+                .models
+                .iter()
+                .map(|m| m.name.text.as_str())
+                .collect();
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::P0210,
+                    model.span,
+                    format!("no model named `{}`", model.text),
+                )
+                .with_primary_label("not declared under `models`")
+                .with_help_opt(did_you_mean_help(&model.text, &names)),
+            );
         }
-        if let StepKind::Predict { signature: pipec_ir::SignatureRef::Named(name), .. } = &step.kind {
-            if self.pipeline.signature(&name.text).is_none() {
-                let names: Vec<&str> = self.pipeline.signatures.iter().map(|s| s.name.text.as_str()).collect();
-                self.diagnostics.push(
+        if let StepKind::Predict {
+            signature: pipec_ir::SignatureRef::Named(name),
+            ..
+        } = &step.kind
+            && self.pipeline.signature(&name.text).is_none()
+        {
+            let names: Vec<&str> = self
+                .pipeline
+                .signatures
+                .iter()
+                .map(|s| s.name.text.as_str())
+                .collect();
+            self.diagnostics.push(
                     Diagnostic::new(Code::P0211, name.span, format!("no signature named `{}`", name.text))
                         .with_primary_label("not declared under `signatures`")
                         .with_help_opt(did_you_mean_help(&name.text, &names).or_else(|| {
                             Some("declare it under `signatures:`, or write it inline: `signature: \"question: str -> answer: str\"`".into())
                         })),
                 );
-            }
         }
     }
 }

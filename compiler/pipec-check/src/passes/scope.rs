@@ -61,13 +61,18 @@ impl<'p> Scope<'p> {
     /// Remember the current point.
     #[must_use]
     pub fn mark(&self) -> Mark {
-        Mark { steps: self.undo.len(), vars: self.var_undo.len() }
+        Mark {
+            steps: self.undo.len(),
+            vars: self.var_undo.len(),
+        }
     }
 
     /// Forget everything added since `mark`.
     pub fn reset(&mut self, mark: Mark) {
         while self.undo.len() > mark.steps {
-            let Some((id, previous)) = self.undo.pop() else { break };
+            let Some((id, previous)) = self.undo.pop() else {
+                break;
+            };
             match previous {
                 Some(p) => {
                     self.steps.insert(id, p);
@@ -78,7 +83,9 @@ impl<'p> Scope<'p> {
             }
         }
         while self.var_undo.len() > mark.vars {
-            let Some(name) = self.var_undo.pop() else { break };
+            let Some(name) = self.var_undo.pop() else {
+                break;
+            };
             if let Some(count) = self.vars.get_mut(name) {
                 *count -= 1;
                 if *count == 0 {

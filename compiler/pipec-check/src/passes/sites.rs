@@ -1,7 +1,9 @@
 //! Every place in one step (not its nested steps) where an expression is written, tagged
 //! with what the place is, so passes can walk references uniformly.
 
-use pipec_ir::{Binding, Condition, LoopCondition, PromptPart, SignatureRef, Step, StepKind, TemplateValue};
+use pipec_ir::{
+    Binding, Condition, LoopCondition, PromptPart, SignatureRef, Step, StepKind, TemplateValue,
+};
 use pipec_syntax::expr::Expr;
 
 /// What a site is, for scoping rules and messages.
@@ -45,7 +47,9 @@ pub fn for_each_site<'p>(step: &'p Step, f: &mut impl FnMut(Site<'p>)) {
         }
     };
     match &step.kind {
-        StepKind::Predict { with, signature, .. } => {
+        StepKind::Predict {
+            with, signature, ..
+        } => {
             let _ = signature as &SignatureRef;
             bindings(with, f);
         }
@@ -55,7 +59,7 @@ pub fn for_each_site<'p>(step: &'p Step, f: &mut impl FnMut(Site<'p>)) {
                 prompt_sites(&task.prompt, f);
             }
         }
-        StepKind::Transform { input, ops } => {
+        StepKind::Transform { input, ops, .. } => {
             if let Some(input) = input {
                 f(Site::Expr(input, SiteKind::Source));
             }
@@ -79,7 +83,9 @@ pub fn for_each_site<'p>(step: &'p Step, f: &mut impl FnMut(Site<'p>)) {
             }
         }
         StepKind::Loop { condition, .. } => match condition {
-            Some(LoopCondition::While(c) | LoopCondition::Until(c)) => f(Site::Condition(c, SiteKind::LoopCondition)),
+            Some(LoopCondition::While(c) | LoopCondition::Until(c)) => {
+                f(Site::Condition(c, SiteKind::LoopCondition))
+            }
             None => {}
         },
         StepKind::Pipeline { inputs, .. } => bindings(inputs, f),
@@ -111,8 +117,10 @@ fn prompt_sites<'p>(parts: &'p [PromptPart], f: &mut impl FnMut(Site<'p>)) {
 pub fn for_each_condition_expr<'p>(condition: &'p Condition, f: &mut impl FnMut(&'p Expr)) {
     match condition {
         Condition::Expr(e) => f(e),
-        Condition::Template(t) => t.template.exprs().for_each(|e| f(e)),
-        Condition::All(items, _) | Condition::Any(items, _) => items.iter().for_each(|c| for_each_condition_expr(c, f)),
+        Condition::Template(t) => t.template.exprs().for_each(&mut *f),
+        Condition::All(items, _) | Condition::Any(items, _) => {
+            items.iter().for_each(|c| for_each_condition_expr(c, f))
+        }
         Condition::Not(inner, _) => for_each_condition_expr(inner, f),
         Condition::Invalid(_) => {}
     }

@@ -18,7 +18,9 @@ pub fn check(pipeline: &Pipeline, resolution: &Resolution<'_>, diagnostics: &mut
     // Sibling-level graph: node -> [(neighbour, edge)].
     let mut graph: HashMap<StepIdx, Vec<(StepIdx, &Edge)>> = HashMap::new();
     for edge in &resolution.edges {
-        let Some((a, b)) = lift(table, edge.from, edge.to) else { continue };
+        let Some((a, b)) = lift(table, edge.from, edge.to) else {
+            continue;
+        };
         if a != b {
             graph.entry(a).or_default().push((b, edge));
         }
@@ -82,8 +84,8 @@ fn strongly_connected(graph: &HashMap<StepIdx, Vec<(StepIdx, &Edge)>>) -> Vec<Ve
             let neighbours = graph.get(&node).map_or(&[][..], Vec::as_slice);
             if let Some(&(w, _)) = neighbours.get(*next) {
                 *next += 1;
-                if !index.contains_key(&w) {
-                    index.insert(w, counter);
+                if let std::collections::hash_map::Entry::Vacant(e) = index.entry(w) {
+                    e.insert(counter);
                     low.insert(w, counter);
                     counter += 1;
                     stack.push(w);
@@ -121,7 +123,10 @@ fn strongly_connected(graph: &HashMap<StepIdx, Vec<(StepIdx, &Edge)>>) -> Vec<Ve
 }
 
 /// One concrete cycle inside a component, starting at its smallest step, as edges.
-fn find_cycle<'e>(graph: &HashMap<StepIdx, Vec<(StepIdx, &'e Edge)>>, component: &[StepIdx]) -> Vec<(StepIdx, StepIdx, &'e Edge)> {
+fn find_cycle<'e>(
+    graph: &HashMap<StepIdx, Vec<(StepIdx, &'e Edge)>>,
+    component: &[StepIdx],
+) -> Vec<(StepIdx, StepIdx, &'e Edge)> {
     let start = component[0];
     let member = |n: StepIdx| component.binary_search(&n).is_ok();
     // Breadth-first search back to `start` gives a shortest cycle.
@@ -136,7 +141,9 @@ fn find_cycle<'e>(graph: &HashMap<StepIdx, Vec<(StepIdx, &'e Edge)>>, component:
                 let mut path = vec![(node, next, edge)];
                 let mut at = node;
                 while at != start {
-                    let Some(&(prev, e)) = came_from.get(&at) else { break };
+                    let Some(&(prev, e)) = came_from.get(&at) else {
+                        break;
+                    };
                     path.push((prev, at, e));
                     at = prev;
                 }
@@ -152,18 +159,36 @@ fn find_cycle<'e>(graph: &HashMap<StepIdx, Vec<(StepIdx, &'e Edge)>>, component:
     Vec::new()
 }
 
-fn report(table: &StepTable<'_>, cycle: &[(StepIdx, StepIdx, &Edge)], diagnostics: &mut Diagnostics) {
-    let Some(&(first, _, _)) = cycle.first() else { return };
+fn report(
+    table: &StepTable<'_>,
+    cycle: &[(StepIdx, StepIdx, &Edge)],
+    diagnostics: &mut Diagnostics,
+) {
+    let Some(&(first, _, _)) = cycle.first() else {
+        return;
+    };
     let name = |i: StepIdx| table.rows[i].step.id.text.as_str();
-    let chain: Vec<&str> = cycle.iter().map(|(a, _, _)| name(*a)).chain(std::iter::once(name(first))).collect();
-    let mut diagnostic = Diagnostic::new(Code::P0300, table.rows[first].step.id.span, format!("steps form a cycle: {}", chain.join(" → ")))
-        .with_primary_label(format!("`{}` is part of the cycle", name(first)));
+    let chain: Vec<&str> = cycle
+        .iter()
+        .map(|(a, _, _)| name(*a))
+        .chain(std::iter::once(name(first)))
+        .collect();
+    let mut diagnostic = Diagnostic::new(
+        Code::P0300,
+        table.rows[first].step.id.span,
+        format!("steps form a cycle: {}", chain.join(" → ")),
+    )
+    .with_primary_label(format!("`{}` is part of the cycle", name(first)));
     for (a, b, edge) in cycle {
         let verb = match edge.kind {
             EdgeKind::Data => "reads",
             EdgeKind::DependsOn => "depends on",
         };
-        diagnostic = diagnostic.with_label(edge.span, format!("`{}` {verb} `{}` here", name(*a), name(*b)));
+        diagnostic = diagnostic.with_label(
+            edge.span,
+            format!("`{}` {verb} `{}` here", name(*a), name(*b)),
+        );
     }
-    diagnostics.push(diagnostic.with_help("break the cycle: one of these steps must not need the other"));
+    diagnostics
+        .push(diagnostic.with_help("break the cycle: one of these steps must not need the other"));
 }

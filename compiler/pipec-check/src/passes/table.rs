@@ -41,8 +41,18 @@ impl<'p> StepTable<'p> {
     fn add(&mut self, steps: &'p [Step], parent: Option<StepIdx>, depth: usize) {
         for step in steps {
             let idx = self.rows.len();
-            self.rows.push(StepRow { step, parent, depth });
-            self.by_id.entry(step.id.text.as_str()).or_default().push(idx);
+            self.rows.push(StepRow {
+                step,
+                parent,
+                depth,
+            });
+            self.by_id
+                .entry(step.id.text.as_str())
+                .or_default()
+                .push(idx);
+            if let Some(alias) = output_alias(step) {
+                self.by_id.entry(alias).or_default().push(idx);
+            }
             for body in bodies(step) {
                 self.add(body, Some(idx), depth + 1);
             }
@@ -65,6 +75,17 @@ impl<'p> StepTable<'p> {
     #[must_use]
     pub fn ids(&self) -> Vec<&'p str> {
         self.rows.iter().map(|r| r.step.id.text.as_str()).collect()
+    }
+}
+
+/// The extra name a step's result is stored under (pipeline_ex `output_field`).
+#[must_use]
+pub fn output_alias(step: &Step) -> Option<&str> {
+    match &step.kind {
+        StepKind::Transform {
+            output: Some(name), ..
+        } if name.text != step.id.text => Some(name.text.as_str()),
+        _ => None,
     }
 }
 

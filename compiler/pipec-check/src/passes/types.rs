@@ -5,33 +5,57 @@
 //! last result, a sub-pipeline a record of its outputs. Paths are typed by walking fields;
 //! values flowing into signature inputs, map sources and declared outputs must fit.
 
-use pipec_diagnostics::{did_you_mean_help, Code, Diagnostic, Diagnostics, Span};
-use pipec_ir::{Dialect, Field, Pipeline, PipelineSource, PredictModule, Signature, SignatureRef, Step, StepKind, Type, TypeDefKind};
+use pipec_diagnostics::{Code, Diagnostic, Diagnostics, Span, did_you_mean_help};
+use pipec_ir::{
+    Dialect, Field, Pipeline, PipelineSource, PredictModule, Signature, SignatureRef, Step,
+    StepKind, Type, TypeDefKind,
+};
 use pipec_syntax::expr::{BinaryOp, Expr, ExprKind, Literal, Path, Segment, UnaryOp};
 
-use super::resolve::Resolution;
-use super::table::StepIdx;
+use std::collections::HashSet;
+
 use super::Program;
+use super::resolve::Resolution;
+use super::sites::{Site, SiteKind, for_each_condition_expr, for_each_site};
+use super::table::StepIdx;
 
 /// Check types in a native pipeline.
-pub fn check(program: &Program<'_>, pipeline: &Pipeline, resolution: &Resolution<'_>, diagnostics: &mut Diagnostics) {
+pub fn check(
+    program: &Program<'_>,
+    pipeline: &Pipeline,
+    resolution: &Resolution<'_>,
+    diagnostics: &mut Diagnostics,
+) {
     if pipeline.dialect != Dialect::Native {
         return;
     }
-    let mut checker = Checker { program, pipeline, resolution, diagnostics };
+    let mut checker = Checker {
+        program,
+        pipeline,
+        resolution,
+        diagnostics,
+        reported: HashSet::new(),
+    };
     for idx in 0..resolution.table.rows.len() {
         checker.step(resolution.table.rows[idx].step);
     }
     for output in &pipeline.outputs {
         let actual = checker.infer(&output.value, true);
-        if let Some(declared) = &output.ty {
-            if !compatible(pipeline, &declared.ty, &actual) {
-                checker.diagnostics.push(
-                    Diagnostic::new(Code::P0400, pipeline.span_of(&output.value.span), format!("output `{}` has the wrong type", output.name.text))
-                        .with_primary_label(format!("this is `{}`", actual.display()))
-                        .with_label(declared.span, format!("declared as `{}`", declared.ty.display())),
-                );
-            }
+        if let Some(declared) = &output.ty
+            && !compatible(pipeline, &declared.ty, &actual)
+        {
+            checker.diagnostics.push(
+                Diagnostic::new(
+                    Code::P0400,
+                    pipeline.span_of(&output.value.span),
+                    format!("output `{}` has the wrong type", output.name.text),
+                )
+                .with_primary_label(format!("this is `{}`", actual.display()))
+                .with_label(
+                    declared.span,
+                    format!("declared as `{}`", declared.ty.display()),
+                ),
+            );
         }
     }
 }
@@ -41,11 +65,17 @@ struct Checker<'a, 'p, 'd> {
     pipeline: &'p Pipeline,
     resolution: &'a Resolution<'p>,
     diagnostics: &'d mut Diagnostics,
+    /// Start offsets of path segments already reported, so a path typed twice (a binding
+    /// checked against its signature, then as a plain template) is reported once.
+    reported: HashSet<u32>,
 }
 
 /// The signature a predict step calls, if it can be found.
 #[must_use]
-pub fn signature_of<'p>(pipeline: &'p Pipeline, signature: &'p SignatureRef) -> Option<&'p Signature> {
+pub fn signature_of<'p>(
+    pipeline: &'p Pipeline,
+    signature: &'p SignatureRef,
+) -> Option<&'p Signature> {
     match signature {
         SignatureRef::Named(name) => pipeline.signature(&name.text),
         SignatureRef::Inline(sig) => Some(sig),
@@ -54,17 +84,39 @@ pub fn signature_of<'p>(pipeline: &'p Pipeline, signature: &'p SignatureRef) -> 
 
 impl Checker<'_, '_, '_> {
     fn step(&mut self, step: &Step) {
+        let mut exprs = Vec::new();
+        for_each_site(step, &mut |site| match site {
+            Site::Template(t, _) => exprs.extend(t.template.exprs()),
+            Site::Expr(e, kind) if kind != SiteKind::ItemCondition => exprs.push(e),
+            Site::Condition(c, kind) if kind != SiteKind::ItemCondition => {
+                for_each_condition_expr(c, &mut |e| exprs.push(e))
+            }
+            _ => {}
+        });
+        for expr in exprs {
+            self.infer(expr, true);
+        }
         match &step.kind {
-            StepKind::Predict { signature, with, .. } => {
-                let Some(sig) = signature_of(self.pipeline, signature) else { return };
+            StepKind::Predict {
+                signature, with, ..
+            } => {
+                let Some(sig) = signature_of(self.pipeline, signature) else {
+                    return;
+                };
                 self.bindings(step, sig, with);
             }
-            StepKind::Map { over: Some(over), .. } => {
+            StepKind::Map {
+                over: Some(over), ..
+            } => {
                 let ty = self.infer(over, true);
                 if !matches!(strip_optional(&ty), Type::List(_) | Type::Any) {
                     self.diagnostics.push(
-                        Diagnostic::new(Code::P0401, self.pipeline.span_of(&over.span), "`map` needs a list to iterate over")
-                            .with_primary_label(format!("this is `{}`, not a list", ty.display())),
+                        Diagnostic::new(
+                            Code::P0401,
+                            self.pipeline.span_of(&over.span),
+                            "`map` needs a list to iterate over",
+                        )
+                        .with_primary_label(format!("this is `{}`, not a list", ty.display())),
                     );
                 }
             }
@@ -77,19 +129,41 @@ impl Checker<'_, '_, '_> {
         for binding in with {
             match sig.inputs.iter().find(|f| f.name.text == binding.name.text) {
                 None => self.diagnostics.push(
-                    Diagnostic::new(Code::P0403, binding.name.span, format!("signature `{}` has no input `{}`", sig.name.text, binding.name.text))
-                        .with_primary_label("not an input field")
-                        .with_label(sig.span, "signature defined here")
-                        .with_help_opt(did_you_mean_help(&binding.name.text, &input_names)),
+                    Diagnostic::new(
+                        Code::P0403,
+                        binding.name.span,
+                        format!(
+                            "signature `{}` has no input `{}`",
+                            sig.name.text, binding.name.text
+                        ),
+                    )
+                    .with_primary_label("not an input field")
+                    .with_label(sig.span, "signature defined here")
+                    .with_help_opt(did_you_mean_help(&binding.name.text, &input_names)),
                 ),
                 Some(field) => {
                     if let Some(expr) = binding.value.template.single_expr() {
                         let actual = self.infer(expr, true);
                         if !compatible(self.pipeline, &field.ty.ty, &actual) {
                             self.diagnostics.push(
-                                Diagnostic::new(Code::P0400, self.pipeline.span_of(&expr.span), format!("input `{}` expects `{}`", field.name.text, field.ty.ty.display()))
-                                    .with_primary_label(format!("this is `{}`", actual.display()))
-                                    .with_label(field.ty.span, format!("`{}` is declared `{}` here", field.name.text, field.ty.ty.display())),
+                                Diagnostic::new(
+                                    Code::P0400,
+                                    self.pipeline.span_of(&expr.span),
+                                    format!(
+                                        "input `{}` expects `{}`",
+                                        field.name.text,
+                                        field.ty.ty.display()
+                                    ),
+                                )
+                                .with_primary_label(format!("this is `{}`", actual.display()))
+                                .with_label(
+                                    field.ty.span,
+                                    format!(
+                                        "`{}` is declared `{}` here",
+                                        field.name.text,
+                                        field.ty.ty.display()
+                                    ),
+                                ),
                             );
                         }
                     }
@@ -97,12 +171,25 @@ impl Checker<'_, '_, '_> {
             }
         }
         for field in &sig.inputs {
-            if field.default.is_none() && !matches!(field.ty.ty, Type::Optional(_)) && !with.iter().any(|b| b.name.text == field.name.text) {
+            if field.default.is_none()
+                && !matches!(field.ty.ty, Type::Optional(_))
+                && !with.iter().any(|b| b.name.text == field.name.text)
+            {
                 self.diagnostics.push(
-                    Diagnostic::new(Code::P0402, step.id.span, format!("step `{}` does not provide input `{}`", step.id.text, field.name.text))
-                        .with_primary_label(format!("`with` lacks `{}`", field.name.text))
-                        .with_label(field.name.span, "required by the signature here")
-                        .with_help(format!("add `{}: \"{{{{ ... }}}}\"` under `with`", field.name.text)),
+                    Diagnostic::new(
+                        Code::P0402,
+                        step.id.span,
+                        format!(
+                            "step `{}` does not provide input `{}`",
+                            step.id.text, field.name.text
+                        ),
+                    )
+                    .with_primary_label(format!("`with` lacks `{}`", field.name.text))
+                    .with_label(field.name.span, "required by the signature here")
+                    .with_help(format!(
+                        "add `{}: \"{{{{ ... }}}}\"` under `with`",
+                        field.name.text
+                    )),
                 );
             }
         }
@@ -117,9 +204,16 @@ impl Checker<'_, '_, '_> {
             ExprKind::Literal(Literal::Int(_)) => Type::Int,
             ExprKind::Literal(Literal::Float(_)) => Type::Float,
             ExprKind::Literal(Literal::Str(_)) => Type::Str,
-            ExprKind::List(items) => Type::List(Box::new(items.first().map_or(Type::Any, |e| self.infer(e, report)))),
-            ExprKind::Unary { op: UnaryOp::Not, .. } => Type::Bool,
-            ExprKind::Unary { op: UnaryOp::Neg, operand } => self.infer(operand, report),
+            ExprKind::List(items) => Type::List(Box::new(
+                items.first().map_or(Type::Any, |e| self.infer(e, report)),
+            )),
+            ExprKind::Unary {
+                op: UnaryOp::Not, ..
+            } => Type::Bool,
+            ExprKind::Unary {
+                op: UnaryOp::Neg,
+                operand,
+            } => self.infer(operand, report),
             ExprKind::Binary { op, lhs, rhs } => {
                 let l = self.infer(lhs, report);
                 let r = self.infer(rhs, report);
@@ -129,7 +223,9 @@ impl Checker<'_, '_, '_> {
                     Type::Str
                 } else if l == Type::Int && r == Type::Int && *op != BinaryOp::Div {
                     Type::Int
-                } else if matches!(l, Type::Int | Type::Float) && matches!(r, Type::Int | Type::Float) {
+                } else if matches!(l, Type::Int | Type::Float)
+                    && matches!(r, Type::Int | Type::Float)
+                {
                     Type::Float
                 } else {
                     Type::Any
@@ -150,8 +246,15 @@ impl Checker<'_, '_, '_> {
     fn path_type(&mut self, path: &Path, report: bool) -> Type {
         let (mut ty, rest) = match path.head() {
             "inputs" => {
-                let Some(name) = path.segments.get(1).and_then(Segment::name) else { return Type::Any };
-                let ty = self.pipeline.inputs.iter().find(|p| p.name.text == name).map_or(Type::Any, |p| p.ty.ty.clone());
+                let Some(name) = path.segments.get(1).and_then(Segment::name) else {
+                    return Type::Any;
+                };
+                let ty = self
+                    .pipeline
+                    .inputs
+                    .iter()
+                    .find(|p| p.name.text == name)
+                    .map_or(Type::Any, |p| p.ty.ty.clone());
                 (ty, 2)
             }
             "steps" => match self.resolution.step_paths.get(&path.span.start) {
@@ -160,14 +263,21 @@ impl Checker<'_, '_, '_> {
             },
             _ => return Type::Any,
         };
-        let owner = path.segments.get(..rest).map(|s| display_segments(s)).unwrap_or_default();
+        let owner = path
+            .segments
+            .get(..rest)
+            .map(display_segments)
+            .unwrap_or_default();
         let mut so_far = owner;
         for segment in path.segments.iter().skip(rest) {
             let next = self.field_type(&ty, segment, &so_far, report);
-            so_far = format!("{so_far}{}", match segment {
-                Segment::Field(id) => format!(".{}", id.name),
-                Segment::Index(n, _) => format!("[{n}]"),
-            });
+            so_far = format!(
+                "{so_far}{}",
+                match segment {
+                    Segment::Field(id) => format!(".{}", id.name),
+                    Segment::Index(n, _) => format!("[{n}]"),
+                }
+            );
             match next {
                 Some(t) => ty = t,
                 None => return Type::Any,
@@ -176,39 +286,71 @@ impl Checker<'_, '_, '_> {
         ty
     }
 
-    fn field_type(&mut self, ty: &Type, segment: &Segment, owner: &str, report: bool) -> Option<Type> {
+    fn field_type(
+        &mut self,
+        ty: &Type,
+        segment: &Segment,
+        owner: &str,
+        report: bool,
+    ) -> Option<Type> {
         let resolved = self.resolve_named(strip_optional(ty));
         match (&resolved, segment) {
             (Type::Any, _) => Some(Type::Any),
             (Type::List(elem), Segment::Index(..)) => Some((**elem).clone()),
             (Type::Dict(value), Segment::Field(_)) => Some((**value).clone()),
-            (Type::Record(fields), Segment::Field(id)) => match fields.iter().find(|(n, _)| *n == id.name) {
-                Some((_, t)) => Some(t.clone()),
-                None => {
-                    if report {
-                        let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
-                        let help = did_you_mean_help(&id.name, &names)
-                            .or_else(|| Some(format!("its fields are {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))));
-                        self.diagnostics.push(
-                            Diagnostic::new(Code::P0205, self.span(&id.span), format!("`{owner}` has no field `{}`", id.name))
+            (Type::Record(fields), Segment::Field(id)) => {
+                match fields.iter().find(|(n, _)| *n == id.name) {
+                    Some((_, t)) => Some(t.clone()),
+                    None => {
+                        if report && self.reported.insert(id.span.start) {
+                            let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+                            let help = did_you_mean_help(&id.name, &names).or_else(|| {
+                                Some(format!(
+                                    "its fields are {}",
+                                    names
+                                        .iter()
+                                        .map(|n| format!("`{n}`"))
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ))
+                            });
+                            self.diagnostics.push(
+                                Diagnostic::new(
+                                    Code::P0205,
+                                    self.span(&id.span),
+                                    format!("`{owner}` has no field `{}`", id.name),
+                                )
                                 .with_primary_label(format!("`{owner}` is `{}`", ty.display()))
                                 .with_help_opt(help),
-                        );
+                            );
+                        }
+                        None
                     }
-                    None
                 }
-            },
+            }
             _ => {
-                if report {
+                if report && self.reported.insert(segment.span().start) {
                     let (what, help) = match (&resolved, segment) {
-                        (Type::List(_), Segment::Field(_)) => ("a list", Some("index it (`[0]`), or use `| length`, `| join(\", \")`")),
+                        (Type::List(_), Segment::Field(_)) => (
+                            "a list",
+                            Some("index it (`[0]`), or use `| length`, `| join(\", \")`"),
+                        ),
                         _ => ("not a record", None),
                     };
                     let span = self.span(&segment.span());
                     self.diagnostics.push(
-                        Diagnostic::new(Code::P0205, span, format!("`{owner}` has no field `{}`", segment.name().map_or_else(|| "[..]".to_owned(), str::to_owned)))
-                            .with_primary_label(format!("`{owner}` is `{}`, {what}", ty.display()))
-                            .with_help_opt(help.map(str::to_owned)),
+                        Diagnostic::new(
+                            Code::P0205,
+                            span,
+                            format!(
+                                "`{owner}` has no field `{}`",
+                                segment
+                                    .name()
+                                    .map_or_else(|| "[..]".to_owned(), str::to_owned)
+                            ),
+                        )
+                        .with_primary_label(format!("`{owner}` is `{}`, {what}", ty.display()))
+                        .with_help_opt(help.map(str::to_owned)),
                     );
                 }
                 None
@@ -223,8 +365,15 @@ impl Checker<'_, '_, '_> {
     fn resolve_named(&self, ty: &Type) -> Type {
         match ty {
             Type::Named(name) => match self.pipeline.type_def(name).map(|t| &t.kind) {
-                Some(TypeDefKind::Record(fields)) => Type::Record(fields.iter().map(|f| (f.name.text.clone(), f.ty.ty.clone())).collect()),
-                Some(TypeDefKind::Enum(values)) => Type::Enum(values.iter().map(|v| v.text.clone()).collect()),
+                Some(TypeDefKind::Record(fields)) => Type::Record(
+                    fields
+                        .iter()
+                        .map(|f| (f.name.text.clone(), f.ty.ty.clone()))
+                        .collect(),
+                ),
+                Some(TypeDefKind::Enum(values)) => {
+                    Type::Enum(values.iter().map(|v| v.text.clone()).collect())
+                }
                 None => Type::Any,
             },
             other => other.clone(),
@@ -241,35 +390,65 @@ impl Checker<'_, '_, '_> {
 #[must_use]
 pub fn step_output_type(program: &Program<'_>, pipeline: &Pipeline, step: &Step) -> Type {
     match &step.kind {
-        StepKind::Predict { module, signature, .. } => {
-            let Some(sig) = signature_of(pipeline, signature) else { return Type::Any };
+        StepKind::Predict {
+            module, signature, ..
+        } => {
+            let Some(sig) = signature_of(pipeline, signature) else {
+                return Type::Any;
+            };
             let mut fields: Vec<(String, Type)> = Vec::new();
             if *module == PredictModule::ChainOfThought {
                 fields.push(("reasoning".into(), Type::Str));
             }
-            fields.extend(sig.outputs.iter().map(|f: &Field| (f.name.text.clone(), f.ty.ty.clone())));
+            fields.extend(
+                sig.outputs
+                    .iter()
+                    .map(|f: &Field| (f.name.text.clone(), f.ty.ty.clone())),
+            );
             Type::Record(fields)
         }
         StepKind::Llm { .. } => Type::Str,
         StepKind::Parallel { .. } => Type::List(Box::new(Type::Str)),
-        StepKind::Map { steps, .. } => {
-            Type::List(Box::new(steps.last().map_or(Type::Any, |s| step_output_type(program, pipeline, s))))
-        }
-        StepKind::Loop { steps, .. } => steps.last().map_or(Type::Any, |s| step_output_type(program, pipeline, s)),
+        StepKind::Map { steps, .. } => Type::List(Box::new(
+            steps
+                .last()
+                .map_or(Type::Any, |s| step_output_type(program, pipeline, s)),
+        )),
+        StepKind::Loop { steps, .. } => steps
+            .last()
+            .map_or(Type::Any, |s| step_output_type(program, pipeline, s)),
         StepKind::Pipeline { source, .. } => {
             let callee = match source {
                 PipelineSource::Inline(inner) => Some(&**inner),
                 PipelineSource::File(path) => program.called(pipeline.file, path.span),
             };
             match callee {
-                Some(callee) if callee.dialect == Dialect::Native && !callee.outputs.is_empty() => Type::Record(
-                    callee.outputs.iter().map(|o| (o.name.text.clone(), o.ty.as_ref().map_or(Type::Any, |t| t.ty.clone()))).collect(),
-                ),
+                Some(callee) if callee.dialect == Dialect::Native && !callee.outputs.is_empty() => {
+                    Type::Record(
+                        callee
+                            .outputs
+                            .iter()
+                            .map(|o| {
+                                (
+                                    o.name.text.clone(),
+                                    o.ty.as_ref().map_or(Type::Any, |t| t.ty.clone()),
+                                )
+                            })
+                            .collect(),
+                    )
+                }
                 _ => Type::Any,
             }
         }
-        StepKind::Set { vars } => Type::Record(vars.iter().map(|v| (v.name.text.clone(), Type::Any)).collect()),
-        StepKind::Transform { .. } | StepKind::Branch { .. } | StepKind::FileOps { .. } | StepKind::Echo { .. } => Type::Any,
+        StepKind::Set { vars } => Type::Record(
+            vars.iter()
+                .map(|v| (v.name.text.clone(), Type::Any))
+                .collect(),
+        ),
+        StepKind::Transform { .. }
+        | StepKind::Branch { .. }
+        | StepKind::FileOps { .. }
+        | StepKind::Echo { .. } => Type::Any,
     }
 }
 
@@ -319,19 +498,28 @@ fn function_type(name: &str, input: Option<Type>) -> Type {
 pub fn compatible(pipeline: &Pipeline, expected: &Type, actual: &Type) -> bool {
     let resolve = |t: &Type| match t {
         Type::Named(name) => match pipeline.type_def(name).map(|d| &d.kind) {
-            Some(TypeDefKind::Enum(values)) => Type::Enum(values.iter().map(|v| v.text.clone()).collect()),
+            Some(TypeDefKind::Enum(values)) => {
+                Type::Enum(values.iter().map(|v| v.text.clone()).collect())
+            }
             _ => t.clone(),
         },
         _ => t.clone(),
     };
-    let (expected, actual) = (resolve(strip_optional(expected)), resolve(strip_optional(actual)));
+    let (expected, actual) = (
+        resolve(strip_optional(expected)),
+        resolve(strip_optional(actual)),
+    );
     match (&expected, &actual) {
         (Type::Any, _) | (_, Type::Any) => true,
         (Type::Float, Type::Int) => true,
         (Type::Str | Type::Enum(_), Type::Str | Type::Enum(_)) => true,
-        (Type::List(a), Type::List(b)) | (Type::Dict(a), Type::Dict(b)) => compatible(pipeline, a, b),
+        (Type::List(a), Type::List(b)) | (Type::Dict(a), Type::Dict(b)) => {
+            compatible(pipeline, a, b)
+        }
         (Type::Named(a), Type::Named(b)) => a == b,
-        (Type::Named(_) | Type::Record(_), Type::Record(_)) | (Type::Record(_), Type::Named(_)) => true,
+        (Type::Named(_) | Type::Record(_), Type::Record(_)) | (Type::Record(_), Type::Named(_)) => {
+            true
+        }
         (a, b) => a == b,
     }
 }

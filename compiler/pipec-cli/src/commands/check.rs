@@ -6,9 +6,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use pipec_check::check;
-use pipec_diagnostics::render::{render_human, render_json, ColorChoice};
+use pipec_diagnostics::render::{ColorChoice, render_human, render_json};
 
-use crate::disk::{collect_inputs, DiskLoader};
+use crate::disk::{DiskLoader, collect_inputs};
 
 /// Run the command.
 pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
@@ -28,13 +28,19 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
     let written = if json {
         stdout.write_all(render_json(&result.sources, result.files, &result.diagnostics).as_bytes())
     } else {
-        let color = if std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) {
+        let color = if std::io::stdout().is_terminal()
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        {
             ColorChoice::Always
         } else {
             ColorChoice::Never
         };
         let errors = result.error_count();
-        let warnings = result.diagnostics.iter().filter(|d| d.severity == pipec_diagnostics::Severity::Warning).count();
+        let warnings = result
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == pipec_diagnostics::Severity::Warning)
+            .count();
         let mut text = render_human(&result.sources, &result.diagnostics, color);
         text.push_str(&summary(result.files, errors, warnings));
         stdout.write_all(text.as_bytes())
@@ -42,10 +48,25 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
     if written.is_err() {
         return ExitCode::from(2);
     }
-    if result.error_count() > 0 { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if result.error_count() > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn summary(files: usize, errors: usize, warnings: usize) -> String {
-    let plural = |n: usize, word: &str| if n == 1 { format!("{n} {word}") } else { format!("{n} {word}s") };
-    format!("checked {}: {}, {}\n", plural(files, "file"), plural(errors, "error"), plural(warnings, "warning"))
+    let plural = |n: usize, word: &str| {
+        if n == 1 {
+            format!("{n} {word}")
+        } else {
+            format!("{n} {word}s")
+        }
+    };
+    format!(
+        "checked {}: {}, {}\n",
+        plural(files, "file"),
+        plural(errors, "error"),
+        plural(warnings, "warning")
+    )
 }

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use pipec_diagnostics::{did_you_mean, Code};
+use pipec_diagnostics::{Code, did_you_mean};
 
 /// Run the command.
 pub fn run(text: &str) -> ExitCode {
@@ -12,9 +12,14 @@ pub fn run(text: &str) -> ExitCode {
             ExitCode::SUCCESS
         }
         None => {
-            let names: Vec<&str> = Code::ALL.iter().flat_map(|c| [c.as_str(), c.name()]).collect();
+            let names: Vec<&str> = Code::ALL
+                .iter()
+                .flat_map(|c| [c.as_str(), c.name()])
+                .collect();
             match did_you_mean(text, &names) {
-                Some(near) => eprintln!("error: no diagnostic code `{text}`; did you mean `{near}`?"),
+                Some(near) => {
+                    eprintln!("error: no diagnostic code `{text}`; did you mean `{near}`?")
+                }
                 None => eprintln!("error: no diagnostic code `{text}`; codes look like `P0202`"),
             }
             ExitCode::from(2)

@@ -29,7 +29,10 @@ impl Name {
     /// A name at a span.
     #[must_use]
     pub fn new(text: impl Into<String>, span: Span) -> Name {
-        Name { text: text.into(), span }
+        Name {
+            text: text.into(),
+            span,
+        }
     }
 }
 

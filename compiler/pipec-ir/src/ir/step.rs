@@ -65,6 +65,9 @@ pub enum StepKind {
         input: Option<Expr>,
         /// The operations, in order.
         ops: Vec<TransformOp>,
+        /// The name the result is stored under besides the step id (pipeline_ex's
+        /// `output_field`); later sources may name it like a step.
+        output: Option<Name>,
     },
     /// Conditional cases; the first that holds runs, else the default.
     Branch {

@@ -49,7 +49,10 @@ impl Type {
             }
             Type::Named(n) => n.clone(),
             Type::Record(fields) => {
-                let inner: Vec<String> = fields.iter().map(|(n, t)| format!("{n}: {}", t.display())).collect();
+                let inner: Vec<String> = fields
+                    .iter()
+                    .map(|(n, t)| format!("{n}: {}", t.display()))
+                    .collect();
                 format!("{{{}}}", inner.join(", "))
             }
         }

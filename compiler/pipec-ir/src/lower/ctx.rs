@@ -2,8 +2,8 @@
 //! keys with coded errors (wrong kind, missing key, unknown key with "did you mean"), and
 //! parsing of templates and conditions with spans mapped into the file.
 
-use pipec_diagnostics::{did_you_mean_help, Code, Diagnostic, Diagnostics, FileId, Span};
-use pipec_syntax::expr::{parse_expr, parse_template, Expr, ExprError};
+use pipec_diagnostics::{Code, Diagnostic, Diagnostics, FileId, Span, did_you_mean_help};
+use pipec_syntax::expr::{Expr, ExprError, parse_expr, parse_template};
 use pipec_syntax::{MapRef, NodeKind, NodeRef, ScalarMapper};
 
 use crate::ir::{Condition, Dialect, Name, TemplateValue};
@@ -29,18 +29,40 @@ pub struct Ctx<'a> {
     diagnostics: Diagnostics,
 }
 
+/// Where to point a diagnostic about a whole mapping (a missing key): its `kind`/`type`
+/// value, else its `id`/`name` value, else its first key. Never the whole mapping, which
+/// would underline a dozen lines.
+#[must_use]
+pub fn header_span(map: MapRef<'_>) -> Span {
+    ["kind", "type", "id", "name"]
+        .iter()
+        .find_map(|k| map.get(k))
+        .map(|n| n.span())
+        .or_else(|| map.entries().next().map(|(k, _)| k.span()))
+        .unwrap_or_else(|| map.span())
+}
+
 /// "expected a list, found a string" for `node`.
 #[must_use]
 pub fn kind_error(node: NodeRef<'_>, what: &str, expected: &str) -> Diagnostic {
-    Diagnostic::new(Code::P0104, node.span(), format!("{what} must be {expected}"))
-        .with_primary_label(format!("expected {expected}, found {}", node.kind_name()))
+    Diagnostic::new(
+        Code::P0104,
+        node.span(),
+        format!("{what} must be {expected}"),
+    )
+    .with_primary_label(format!("expected {expected}, found {}", node.kind_name()))
 }
 
 impl<'a> Ctx<'a> {
     /// A context for `file` whose text is `source`.
     #[must_use]
     pub fn new(file: FileId, source: &'a str, dialect: Dialect) -> Ctx<'a> {
-        Ctx { file, source, dialect, diagnostics: Diagnostics::new() }
+        Ctx {
+            file,
+            source,
+            dialect,
+            diagnostics: Diagnostics::new(),
+        }
     }
 
     /// Record a diagnostic.
@@ -65,7 +87,13 @@ impl<'a> Ctx<'a> {
 
     /// Report every key of `map` not in `known` (P0101 or P0102 by `policy`), suggesting the
     /// nearest known key. `context` names the mapping in messages ("step `x`").
-    pub fn check_keys(&mut self, map: MapRef<'_>, known: &[&str], policy: KeyPolicy, context: &str) {
+    pub fn check_keys(
+        &mut self,
+        map: MapRef<'_>,
+        known: &[&str],
+        policy: KeyPolicy,
+        context: &str,
+    ) {
         for (key, _) in map.entries() {
             let Some(text) = key.scalar_text() else {
                 self.push(kind_error(key, "a key", "a string"));
@@ -76,20 +104,41 @@ impl<'a> Ctx<'a> {
             }
             let help = did_you_mean_help(&text, known);
             let diagnostic = match policy {
-                KeyPolicy::Error => Diagnostic::new(Code::P0101, key.span(), format!("unknown key `{text}` in {context}"))
-                    .with_primary_label("not a key of this mapping"),
-                KeyPolicy::Warn => Diagnostic::new(Code::P0102, key.span(), format!("key `{text}` in {context} is ignored by pipeline_ex"))
-                    .with_primary_label("pipeline_ex never reads this key"),
+                KeyPolicy::Error => Diagnostic::new(
+                    Code::P0101,
+                    key.span(),
+                    format!("unknown key `{text}` in {context}"),
+                )
+                .with_primary_label("not a key of this mapping"),
+                KeyPolicy::Warn => Diagnostic::new(
+                    Code::P0102,
+                    key.span(),
+                    format!("key `{text}` in {context} is ignored by pipeline_ex"),
+                )
+                .with_primary_label("pipeline_ex never reads this key"),
             };
-            let help = help.or_else(|| (known.len() <= 12).then(|| format!("expected one of {}", quote_list(known))));
+            let help = help.or_else(|| {
+                (known.len() <= 12).then(|| format!("expected one of {}", quote_list(known)))
+            });
             self.push(diagnostic.with_help_opt(help));
         }
     }
 
     /// The value of a required key, or P0103 at `map`'s first line.
-    pub fn require<'d>(&mut self, map: MapRef<'d>, key: &str, context: &str, at: Span) -> Option<NodeRef<'d>> {
+    pub fn require<'d>(
+        &mut self,
+        map: MapRef<'d>,
+        key: &str,
+        context: &str,
+        at: Span,
+    ) -> Option<NodeRef<'d>> {
         let value = map.get(key);
         if value.is_none() {
+            let at = if at == map.span() {
+                header_span(map)
+            } else {
+                at
+            };
             self.push(
                 Diagnostic::new(Code::P0103, at, format!("{context} is missing `{key}`"))
                     .with_primary_label(format!("`{key}` is required here")),
@@ -143,8 +192,12 @@ impl<'a> Ctx<'a> {
             NodeKind::Int(i) if *i >= 0 => Some(i.unsigned_abs()),
             NodeKind::Int(i) => {
                 self.push(
-                    Diagnostic::new(Code::P0107, node.span(), format!("{what} must not be negative"))
-                        .with_primary_label(format!("{i} is below zero")),
+                    Diagnostic::new(
+                        Code::P0107,
+                        node.span(),
+                        format!("{what} must not be negative"),
+                    )
+                    .with_primary_label(format!("{i} is below zero")),
                 );
                 None
             }
@@ -161,8 +214,12 @@ impl<'a> Ctx<'a> {
             Some(v) if v >= 0.0 && v.is_finite() => Some(v),
             Some(_) => {
                 self.push(
-                    Diagnostic::new(Code::P0107, node.span(), format!("{what} must be a finite number not below zero"))
-                        .with_primary_label("out of range"),
+                    Diagnostic::new(
+                        Code::P0107,
+                        node.span(),
+                        format!("{what} must be a finite number not below zero"),
+                    )
+                    .with_primary_label("out of range"),
                 );
                 None
             }
@@ -188,11 +245,16 @@ impl<'a> Ctx<'a> {
         if allowed.contains(&name.text.as_str()) {
             return Some(name);
         }
-        let help = did_you_mean_help(&name.text, allowed).unwrap_or_else(|| format!("expected one of {}", quote_list(allowed)));
+        let help = did_you_mean_help(&name.text, allowed)
+            .unwrap_or_else(|| format!("expected one of {}", quote_list(allowed)));
         self.push(
-            Diagnostic::new(Code::P0107, node.span(), format!("invalid {what} `{}`", name.text))
-                .with_primary_label(format!("not a valid {what}"))
-                .with_help(help),
+            Diagnostic::new(
+                Code::P0107,
+                node.span(),
+                format!("invalid {what} `{}`", name.text),
+            )
+            .with_primary_label(format!("not a valid {what}"))
+            .with_help(help),
         );
         None
     }
@@ -204,9 +266,17 @@ impl<'a> Ctx<'a> {
         let (text, style) = match node.kind() {
             NodeKind::Str(s, style) => (s.as_str(), *style),
             NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Bool(_) => {
-                let text = node.scalar_text().map(|t| t.into_owned()).unwrap_or_default();
-                let template = pipec_syntax::expr::Template { parts: vec![pipec_syntax::expr::TemplatePart::Text(text)] };
-                return Some(TemplateValue { template, span: node.span() });
+                let text = node
+                    .scalar_text()
+                    .map(|t| t.into_owned())
+                    .unwrap_or_default();
+                let template = pipec_syntax::expr::Template {
+                    parts: vec![pipec_syntax::expr::TemplatePart::Text(text)],
+                };
+                return Some(TemplateValue {
+                    template,
+                    span: node.span(),
+                });
             }
             _ => {
                 self.push(kind_error(node, what, "a string"));
@@ -222,7 +292,10 @@ impl<'a> Ctx<'a> {
             let s = mapper.map(r.start as usize..r.end as usize);
             s.start..s.end
         });
-        Some(TemplateValue { template, span: node.span() })
+        Some(TemplateValue {
+            template,
+            span: node.span(),
+        })
     }
 
     /// Parse a string node as one expression (a condition or a source path), with spans
@@ -266,23 +339,36 @@ impl<'a> Ctx<'a> {
     /// `{or: [...]}`, `{not: c}`, or a list meaning "all of".
     pub fn condition(&mut self, node: NodeRef<'_>, what: &str) -> Condition {
         if let Some(items) = node.as_seq() {
-            return Condition::All(items.map(|n| self.condition(n, what)).collect(), node.span());
+            return Condition::All(
+                items.map(|n| self.condition(n, what)).collect(),
+                node.span(),
+            );
         }
         if let Some(map) = node.as_map() {
             self.check_keys(map, &["and", "or", "not"], KeyPolicy::Error, what);
             if map.len() != 1 {
                 self.push(
-                    Diagnostic::new(Code::P0107, node.span(), format!("{what} must have exactly one of `and`, `or`, `not`"))
-                        .with_primary_label(format!("found {} keys", map.len())),
+                    Diagnostic::new(
+                        Code::P0107,
+                        node.span(),
+                        format!("{what} must have exactly one of `and`, `or`, `not`"),
+                    )
+                    .with_primary_label(format!("found {} keys", map.len())),
                 );
             }
             if let Some(v) = map.get("and") {
                 let items = self.seq(v, "`and`").unwrap_or_default();
-                return Condition::All(items.into_iter().map(|n| self.condition(n, what)).collect(), node.span());
+                return Condition::All(
+                    items.into_iter().map(|n| self.condition(n, what)).collect(),
+                    node.span(),
+                );
             }
             if let Some(v) = map.get("or") {
                 let items = self.seq(v, "`or`").unwrap_or_default();
-                return Condition::Any(items.into_iter().map(|n| self.condition(n, what)).collect(), node.span());
+                return Condition::Any(
+                    items.into_iter().map(|n| self.condition(n, what)).collect(),
+                    node.span(),
+                );
             }
             if let Some(v) = map.get("not") {
                 return Condition::Not(Box::new(self.condition(v, what)), node.span());
@@ -296,6 +382,12 @@ impl<'a> Ctx<'a> {
             };
             return Condition::Expr(expr);
         }
+        if self.dialect == Dialect::PipelineEx && node.as_str().is_some_and(|s| s.contains("{{")) {
+            return match self.template(node, what) {
+                Some(t) => Condition::Template(t),
+                None => Condition::Invalid(node.span()),
+            };
+        }
         match self.expr(node, what) {
             Some(expr) => Condition::Expr(expr),
             None => Condition::Invalid(node.span()),
@@ -308,12 +400,22 @@ impl<'a> Ctx<'a> {
             Dialect::Native => (Code::P0200, error.message.clone()),
             Dialect::PipelineEx => (
                 Code::P0201,
-                format!("pipeline_ex cannot evaluate this {}: {}", if in_template { "template" } else { "expression" }, error.message),
+                format!(
+                    "pipeline_ex cannot evaluate this {}: {}",
+                    if in_template {
+                        "template"
+                    } else {
+                        "expression"
+                    },
+                    error.message
+                ),
             ),
         };
-        let mut diagnostic = Diagnostic::new(code, span, message).with_primary_label(error.label.clone());
+        let mut diagnostic =
+            Diagnostic::new(code, span, message).with_primary_label(error.label.clone());
         if self.dialect == Dialect::PipelineEx {
-            diagnostic = diagnostic.with_note("pipeline_ex leaves a `{{ }}` it cannot evaluate in the text verbatim");
+            diagnostic = diagnostic
+                .with_note("pipeline_ex leaves a `{{ }}` it cannot evaluate in the text verbatim");
         }
         self.push(diagnostic);
     }

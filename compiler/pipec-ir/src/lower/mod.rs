@@ -51,7 +51,10 @@ pub fn lower_document(doc: &Document, source: &str) -> Lowered {
             None
         }
     };
-    Lowered { pipeline, diagnostics: ctx.into_diagnostics() }
+    Lowered {
+        pipeline,
+        diagnostics: ctx.into_diagnostics(),
+    }
 }
 
 /// P0100 with a help text fitted to what the file looks like.
@@ -63,12 +66,21 @@ fn not_a_pipeline(map: pipec_syntax::MapRef<'_>) -> Diagnostic {
             .with_note("pipeline_ex's loader rejects this flat shape (\"missing 'workflow' section\"); `mix pipeline.generate` writes it")
             .with_help("indent `name` and `steps` under a `workflow:` key, or add `pipec: 1` to write a native pipeline")
     } else if map.contains("input") || map.contains("expected_output") {
-        base.with_primary_label("this looks like a test specification (`input`/`expected_output`), not a pipeline")
-            .with_help("keep test specifications out of the paths given to `pipec check`")
+        base.with_primary_label(
+            "this looks like a test specification (`input`/`expected_output`), not a pipeline",
+        )
+        .with_help("keep test specifications out of the paths given to `pipec check`")
     } else {
-        let keys: Vec<String> = map.entries().filter_map(|(k, _)| k.scalar_text().map(|t| format!("`{t}`"))).take(5).collect();
-        base.with_primary_label(format!("found top-level keys {}, but neither `pipec` nor `workflow`", keys.join(", ")))
-            .with_help("start a native pipeline with `pipec: 1`, or a pipeline_ex one with `workflow:`")
+        let keys: Vec<String> = map
+            .entries()
+            .filter_map(|(k, _)| k.scalar_text().map(|t| format!("`{t}`")))
+            .take(5)
+            .collect();
+        base.with_primary_label(format!(
+            "found top-level keys {}, but neither `pipec` nor `workflow`",
+            keys.join(", ")
+        ))
+        .with_help("start a native pipeline with `pipec: 1`, or a pipeline_ex one with `workflow:`")
     }
 }
 
