@@ -39,8 +39,13 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, Option<DecodeProblem>) {
 
 pub(crate) fn problem_diagnostic(file: FileId, text: &str, problem: &DecodeProblem) -> Diagnostic {
     let at = |offset: usize| {
-        // Offsets are into the original bytes; the lossy text agrees up to the first bad byte.
-        let start = u32::try_from(offset.min(text.len())).unwrap_or(0);
+        // Offsets are into the original bytes; the lossy text agrees only up to the first
+        // bad byte (each is replaced by a 3-byte U+FFFD), so clamp to a char boundary.
+        let mut start = offset.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let start = u32::try_from(start).unwrap_or(0);
         let end = text[start as usize..]
             .chars()
             .next()

@@ -117,3 +117,35 @@ fn arbitrary_bytes_never_panic() {
         }
     }
 }
+
+#[test]
+fn fuzz_regressions_never_panic() {
+    // Inputs cargo-fuzz found; each once crashed the checker.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/check");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        for name in ["r.yaml", "r.json"] {
+            let result = check(
+                vec![InputFile {
+                    name: name.into(),
+                    bytes: bytes.clone(),
+                }],
+                &mut MemoryLoader::new(),
+            );
+            assert!(
+                result
+                    .diagnostics
+                    .iter()
+                    .all(|d| d.code.as_str().starts_with('P'))
+            );
+        }
+        seen += 1;
+    }
+    assert!(seen > 0, "no regression inputs in {}", dir.display());
+}
+
+#[test]
+fn invalid_utf8_before_a_nul_is_p0003() {
+    assert_eq!(codes("x.yaml", vec![0xff, 0x00]), ["P0003"]);
+}
