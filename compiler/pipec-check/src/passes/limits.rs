@@ -7,9 +7,14 @@
 //! `max_iters + 1` per attempt); `map` multiplies its body by `max_items`; `loop` by
 //! `max_iterations`; `branch` takes its costliest case; a sub-pipeline adds its own worst
 //! case. Tokens per call are the model's `max_input_tokens + max_tokens`; cost prices them;
-//! time is `timeout × attempts`, and a map runs `ceil(max_items / max_parallel)` waves.
+//! time is `timeout × attempts`, a map runs `ceil(max_items / max_parallel)` waves, and a
+//! native pipeline's time is its critical path: a step starts when the steps it reads or
+//! `depends_on` have finished.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+
+use super::resolve::Resolution;
+use super::table::StepIdx;
 
 use pipec_diagnostics::{Code, Diagnostic, Diagnostics, FileId};
 use pipec_ir::{Dialect, Limit, Pipeline, PipelineSource, PredictModule, Step, StepKind};
@@ -69,10 +74,56 @@ fn add(a: Option<u64>, b: Option<u64>) -> Option<u64> {
 }
 
 /// Check bounds and limits of one pipeline.
-pub fn check(program: &Program<'_>, pipeline: &Pipeline, diagnostics: &mut Diagnostics) {
+pub fn check(
+    program: &Program<'_>,
+    pipeline: &Pipeline,
+    resolution: &Resolution<'_>,
+    diagnostics: &mut Diagnostics,
+) {
     let mut visiting = HashSet::from([pipeline.file]);
-    let worst = pipeline_worst(program, pipeline, diagnostics, &mut visiting, true);
+    let order = Order::new(pipeline, resolution);
+    let mut cx = Cx {
+        program,
+        pipeline,
+        diagnostics,
+        visiting: &mut visiting,
+        report: true,
+        order: order.as_ref(),
+    };
+    let worst = cx.sequence(&pipeline.steps);
     compare(pipeline, &worst, diagnostics);
+}
+
+/// Which earlier siblings each step waits for, so time is the critical path of the
+/// dependency graph rather than the sum of all steps: the runtime runs independent steps
+/// concurrently. Only native pipelines: pipeline_ex runs steps one after another.
+struct Order {
+    index: HashMap<*const Step, StepIdx>,
+    waits_for: HashMap<StepIdx, Vec<StepIdx>>,
+}
+
+impl Order {
+    fn new(pipeline: &Pipeline, resolution: &Resolution<'_>) -> Option<Order> {
+        if pipeline.dialect != Dialect::Native {
+            return None;
+        }
+        let table = &resolution.table;
+        let index = table
+            .rows
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (std::ptr::from_ref(r.step), i))
+            .collect();
+        let mut waits_for: HashMap<StepIdx, Vec<StepIdx>> = HashMap::new();
+        for edge in &resolution.edges {
+            if let Some((a, b)) = table.lift(edge.from, edge.to) {
+                if a != b {
+                    waits_for.entry(a).or_default().push(b);
+                }
+            }
+        }
+        Some(Order { index, waits_for })
+    }
 }
 
 fn pipeline_worst(
@@ -88,6 +139,7 @@ fn pipeline_worst(
         diagnostics,
         visiting,
         report,
+        order: None,
     };
 
     cx.sequence(&pipeline.steps)
@@ -101,6 +153,8 @@ struct Cx<'a, 'p, 'd> {
     /// Whether to report unbounded loops (only for the pipeline being checked, not for
     /// callees, which are checked on their own).
     report: bool,
+    /// Dependencies for the critical path; `None` means steps run one after another.
+    order: Option<&'a Order>,
 }
 
 impl Cx<'_, '_, '_> {
@@ -110,9 +164,26 @@ impl Cx<'_, '_, '_> {
     fn sequence(&mut self, steps: &[Step]) -> Worst {
         let mut total = Worst::zero();
         let mut secs = Some(0.0);
+        // Finish time of each step of this list, by table index (critical path).
+        let mut finish: HashMap<StepIdx, Option<f64>> = HashMap::new();
         for step in steps {
             let w = self.step(step);
-            secs = secs.zip(w.secs).map(|(a, b)| a + b);
+            match self
+                .order
+                .and_then(|o| o.index.get(&std::ptr::from_ref(step)).map(|i| (o, *i)))
+            {
+                Some((order, idx)) => {
+                    let start = order.waits_for.get(&idx).map_or(Some(0.0), |deps| {
+                        deps.iter()
+                            .filter_map(|d| finish.get(d))
+                            .try_fold(0.0f64, |acc, f| f.map(|f| acc.max(f)))
+                    });
+                    let end = start.zip(w.secs).map(|(a, b)| a + b);
+                    finish.insert(idx, end);
+                    secs = secs.zip(end).map(|(a, b): (f64, f64)| a.max(b));
+                }
+                None => secs = secs.zip(w.secs).map(|(a, b)| a + b),
+            }
             total.add(w);
         }
         total.secs = secs;
@@ -404,7 +475,7 @@ fn compare(pipeline: &Pipeline, worst: &Worst, diagnostics: &mut Diagnostics) {
                 format!("a run can take {secs}s, more than the limit of {value}s"),
             )
             .with_primary_label(format!(
-                "worst case along the steps' order: {secs}s of timeouts × attempts"
+                "worst case along the critical path: {secs}s of step timeouts × attempts"
             ))
             .with_help("raise `timeout` under `limits`, or lower step timeouts and retries"),
         );

@@ -115,7 +115,7 @@ fn check_pipeline(
     let resolution = resolve::resolve(program, pipeline, diagnostics);
     step_cycles::check(pipeline, &resolution, diagnostics);
     types::check(program, pipeline, &resolution, diagnostics);
-    limits::check(program, pipeline, diagnostics);
+    limits::check(program, pipeline, &resolution, diagnostics);
     if !file_had_errors
         && !diagnostics
             .as_slice()

@@ -18,7 +18,7 @@ pub fn check(pipeline: &Pipeline, resolution: &Resolution<'_>, diagnostics: &mut
     // Sibling-level graph: node -> [(neighbour, edge)].
     let mut graph: HashMap<StepIdx, Vec<(StepIdx, &Edge)>> = HashMap::new();
     for edge in &resolution.edges {
-        let Some((a, b)) = lift(table, edge.from, edge.to) else {
+        let Some((a, b)) = table.lift(edge.from, edge.to) else {
             continue;
         };
         if a != b {
@@ -35,28 +35,6 @@ pub fn check(pipeline: &Pipeline, resolution: &Resolution<'_>, diagnostics: &mut
         let cycle = find_cycle(&graph, &component);
         report(table, &cycle, diagnostics);
     }
-}
-
-/// The ancestors-or-selves of `from` and `to` that are siblings.
-fn lift(table: &StepTable<'_>, from: StepIdx, to: StepIdx) -> Option<(StepIdx, StepIdx)> {
-    let chain = |mut idx: StepIdx| {
-        let mut out = vec![idx];
-        while let Some(parent) = table.rows.get(idx)?.parent {
-            out.push(parent);
-            idx = parent;
-        }
-        Some(out)
-    };
-    let from_chain = chain(from)?;
-    let to_chain = chain(to)?;
-    for &a in &from_chain {
-        for &b in &to_chain {
-            if table.rows[a].parent == table.rows[b].parent {
-                return Some((a, b));
-            }
-        }
-    }
-    None
 }
 
 /// Tarjan's algorithm, iterative so deep chains cannot overflow the stack. Components come

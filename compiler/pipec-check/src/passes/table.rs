@@ -71,6 +71,30 @@ impl<'p> StepTable<'p> {
         false
     }
 
+    /// The ancestors-or-selves of `from` and `to` that are siblings (same parent), i.e. the
+    /// two steps at one level that a dependency between `from` and `to` orders.
+    #[must_use]
+    pub fn lift(&self, from: StepIdx, to: StepIdx) -> Option<(StepIdx, StepIdx)> {
+        let chain = |mut idx: StepIdx| {
+            let mut out = vec![idx];
+            while let Some(parent) = self.rows.get(idx)?.parent {
+                out.push(parent);
+                idx = parent;
+            }
+            Some(out)
+        };
+        let from_chain = chain(from)?;
+        let to_chain = chain(to)?;
+        for &a in &from_chain {
+            for &b in &to_chain {
+                if self.rows[a].parent == self.rows[b].parent {
+                    return Some((a, b));
+                }
+            }
+        }
+        None
+    }
+
     /// All step ids, for suggestions.
     #[must_use]
     pub fn ids(&self) -> Vec<&'p str> {
