@@ -116,10 +116,10 @@ impl Order {
             .collect();
         let mut waits_for: HashMap<StepIdx, Vec<StepIdx>> = HashMap::new();
         for edge in &resolution.edges {
-            if let Some((a, b)) = table.lift(edge.from, edge.to) {
-                if a != b {
-                    waits_for.entry(a).or_default().push(b);
-                }
+            if let Some((a, b)) = table.lift(edge.from, edge.to)
+                && a != b
+            {
+                waits_for.entry(a).or_default().push(b);
             }
         }
         Some(Order { index, waits_for })
