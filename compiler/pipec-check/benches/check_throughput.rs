@@ -184,7 +184,7 @@ fn time_phases(text: &str) -> Vec<(&'static str, Duration)> {
         laps.mark("step cycles");
         passes::types::check(&program, pipeline, &resolution, &mut diagnostics);
         laps.mark("types");
-        passes::limits::check(&program, pipeline, &mut diagnostics);
+        passes::limits::check(&program, pipeline, &resolution, &mut diagnostics);
         laps.mark("limits");
         if !diagnostics.has_errors() {
             passes::lints::check(pipeline, &resolution, &mut diagnostics);
