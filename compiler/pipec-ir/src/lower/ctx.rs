@@ -34,6 +34,10 @@ pub struct Ctx<'a> {
 /// would underline a dozen lines.
 #[must_use]
 pub fn header_span(map: MapRef<'_>) -> Span {
+    // A file's root is best named by its version key.
+    if let Some((key, _)) = map.entry("pipec").or_else(|| map.entry("workflow")) {
+        return key.span();
+    }
     ["kind", "type", "id", "name"]
         .iter()
         .find_map(|k| map.get(k))

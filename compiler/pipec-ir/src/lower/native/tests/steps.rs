@@ -210,24 +210,24 @@ fn id_and_kind_are_required() {
     assert_eq!(
         out.codes(),
         [
-            (Code::P0103, 4),
             (Code::P0101, 4),
-            (Code::P0103, 5),
+            (Code::P0103, 4),
             (Code::P0101, 5),
+            (Code::P0103, 5),
             (Code::P0106, 6),
             (Code::P0106, 7),
             (Code::P0106, 8),
             (Code::P0104, 9)
         ]
     );
-    assert_eq!(out.diagnostics[0].message, "step is missing `id`");
+    assert_eq!(out.diagnostics[1].message, "step is missing `id`");
     assert_eq!(
-        out.diagnostics[0].help.as_deref(),
+        out.diagnostics[1].help.as_deref(),
         Some("native steps are identified by `id:`; rename `name:` to `id:`")
     );
-    assert_eq!(out.diagnostics[2].message, "step `b` is missing `kind`");
+    assert_eq!(out.diagnostics[3].message, "step `b` is missing `kind`");
     assert_eq!(
-        out.diagnostics[2].help.as_deref(),
+        out.diagnostics[3].help.as_deref(),
         Some("native steps name their kind with `kind:`; rename `type:` to `kind:`")
     );
     assert_eq!(out.diagnostics[4].message, "unknown step kind `predikt`");
