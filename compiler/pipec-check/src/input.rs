@@ -62,8 +62,9 @@ pub(crate) fn problem_diagnostic(file: FileId, text: &str, problem: &DecodeProbl
                 ))
                 .with_help("split the pipeline into sub-pipelines with `kind: pipeline`")
         }
+        // The shown text ends right before the NUL, whatever it replaced on the way.
         DecodeProblem::Binary(offset) => {
-            Diagnostic::new(Code::P0003, at(*offset), "file is binary, not text")
+            Diagnostic::new(Code::P0003, at(text.len()), "file is binary, not text")
                 .with_primary_label(format!("NUL byte at offset {offset}"))
                 .with_help("pass pipec YAML, JSON or .pipe files only")
         }

@@ -410,6 +410,7 @@ impl<'a> Builder<'a> {
         let span = Span::new(self.file, at, next_char_end(self.text, at));
         let info = e.info();
         let diagnostic = if info.contains("tab") {
+            let span = tab_near(self.text, at).map_or(span, |t| Span::new(self.file, t, t + 1));
             Diagnostic::new(Code::P0006, span, "tab character used for indentation")
                 .with_primary_label("YAML does not allow tabs here")
                 .with_help("indent with spaces; most editors can convert tabs to spaces")
@@ -495,6 +496,26 @@ fn tight_scalar_span(text: &str, span: Span, style: YamlStyle) -> Span {
         }
         YamlStyle::Plain => span,
     }
+}
+
+/// The tab saphyr complains about: the first tab in the leading whitespace of the line
+/// holding `at`, or of the line after it (saphyr often reports the end of the previous
+/// token).
+fn tab_near(text: &str, at: u32) -> Option<u32> {
+    let at = (at as usize).min(text.len());
+    let mut start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    for _ in 0..2 {
+        let line = text[start..].split('\n').next().unwrap_or("");
+        let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+        if let Some(i) = line[..indent].find('\t') {
+            return u32::try_from(start + i).ok();
+        }
+        start += line.len() + 1;
+        if start > text.len() {
+            break;
+        }
+    }
+    None
 }
 
 fn next_char_end(text: &str, at: u32) -> u32 {

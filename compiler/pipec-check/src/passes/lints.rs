@@ -35,8 +35,8 @@ pub fn check(pipeline: &Pipeline, resolution: &Resolution<'_>, diagnostics: &mut
         unused_steps(resolution, diagnostics);
     }
     for row in &resolution.table.rows {
-        if let StepKind::Branch { cases, .. } = &row.step.kind {
-            unreachable_cases(pipeline, cases, diagnostics);
+        if let StepKind::Branch { cases, default } = &row.step.kind {
+            unreachable_cases(pipeline, cases, default, diagnostics);
         }
     }
 }
@@ -84,6 +84,7 @@ fn unused_steps(resolution: &Resolution<'_>, diagnostics: &mut Diagnostics) {
 fn unreachable_cases(
     pipeline: &Pipeline,
     cases: &[pipec_ir::BranchCase],
+    default: &[pipec_ir::Step],
     diagnostics: &mut Diagnostics,
 ) {
     let mut seen: HashSet<String> = HashSet::new();
@@ -115,6 +116,13 @@ fn unreachable_cases(
                 );
             }
         }
+    }
+    if let (Some(earlier), Some(first)) = (always, default.first()) {
+        diagnostics.push(
+            Diagnostic::new(Code::P0602, first.id.span, "the default can never run")
+                .with_primary_label("an earlier case always matches")
+                .with_label(earlier, "this case is always true"),
+        );
     }
 }
 

@@ -625,7 +625,7 @@ impl<'p> Resolver<'p, '_> {
             _ if PIPELINE_EX_UNIMPLEMENTED.contains(&head) => {
                 self.diagnostics.push(
                     Diagnostic::new(Code::P0207, self.span(&path.span), format!("pipeline_ex does not implement `{{{{{}}}}}`", path.display()))
-                        .with_primary_label("left verbatim in the text at run time")
+                        .with_primary_label("renders as an empty string at run time")
                         .with_note("pipeline_ex documents this variable, but its variable engine never sets it"),
                 );
             }

@@ -103,7 +103,17 @@ impl Checker<'_, '_, '_> {
                 let Some(sig) = signature_of(self.pipeline, signature) else {
                     return;
                 };
-                self.bindings(step, sig, with);
+                // A signature with its own errors (already reported) would only produce
+                // follow-on noise about every binding.
+                let broken = self.diagnostics.as_slice().iter().any(|d| {
+                    d.is_error()
+                        && d.primary.span.file == sig.span.file
+                        && d.primary.span.start >= sig.span.start
+                        && d.primary.span.end <= sig.span.end
+                });
+                if !broken {
+                    self.bindings(step, sig, with);
+                }
             }
             StepKind::Map {
                 over: Some(over), ..
