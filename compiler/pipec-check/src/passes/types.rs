@@ -115,6 +115,7 @@ impl Checker<'_, '_, '_> {
                     self.bindings(step, sig, with);
                 }
             }
+            StepKind::Pipeline { source, inputs } => self.call_inputs(step, source, inputs),
             StepKind::Map {
                 over: Some(over), ..
             } => {
@@ -131,6 +132,89 @@ impl Checker<'_, '_, '_> {
                 }
             }
             _ => {}
+        }
+    }
+
+    /// A sub-pipeline call passes only inputs the callee declares, and every input it
+    /// requires, with fitting types. Only native callees declare inputs.
+    fn call_inputs(&mut self, step: &Step, source: &PipelineSource, with: &[pipec_ir::Binding]) {
+        let callee = match source {
+            PipelineSource::Inline(inner) => Some(&**inner),
+            PipelineSource::File(path) => self.program.called(self.pipeline.file, path.span),
+        };
+        let Some(callee) = callee.filter(|c| c.dialect == Dialect::Native) else {
+            return;
+        };
+        let names: Vec<&str> = callee.inputs.iter().map(|p| p.name.text.as_str()).collect();
+        for binding in with {
+            match callee
+                .inputs
+                .iter()
+                .find(|p| p.name.text == binding.name.text)
+            {
+                None => self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::P0204,
+                        binding.name.span,
+                        format!(
+                            "pipeline `{}` has no input `{}`",
+                            callee.name.text, binding.name.text
+                        ),
+                    )
+                    .with_primary_label("not declared under the called pipeline's `inputs`")
+                    .with_help_opt(did_you_mean_help(&binding.name.text, &names)),
+                ),
+                Some(param) => {
+                    if let Some(expr) = binding.value.template.single_expr() {
+                        let actual = self.infer(expr, true);
+                        if !compatible(callee, &param.ty.ty, &actual) {
+                            self.diagnostics.push(
+                                Diagnostic::new(
+                                    Code::P0400,
+                                    self.pipeline.span_of(&expr.span),
+                                    format!(
+                                        "input `{}` expects `{}`",
+                                        param.name.text,
+                                        param.ty.ty.display()
+                                    ),
+                                )
+                                .with_primary_label(format!("this is `{}`", actual.display()))
+                                .with_label(
+                                    param.ty.span,
+                                    format!(
+                                        "`{}` is declared `{}` here",
+                                        param.name.text,
+                                        param.ty.ty.display()
+                                    ),
+                                ),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        for param in &callee.inputs {
+            if !param.has_default
+                && !matches!(param.ty.ty, Type::Optional(_))
+                && !with.iter().any(|b| b.name.text == param.name.text)
+            {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::P0402,
+                        step.id.span,
+                        format!(
+                            "step `{}` does not provide input `{}` of pipeline `{}`",
+                            step.id.text, param.name.text, callee.name.text
+                        ),
+                    )
+                    .with_primary_label(format!("`with` lacks `{}`", param.name.text))
+                    .with_label(param.name.span, "declared here")
+                    .with_help(format!(
+                        "add `{}: \"{{{{ ... }}}}\"` under `with`",
+                        param.name.text
+                    )),
+                );
+            }
         }
     }
 
