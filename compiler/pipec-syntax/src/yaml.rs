@@ -128,34 +128,27 @@ enum Frame {
     },
 }
 
-/// Keys seen so far in one mapping. Small mappings scan a vector; large ones switch to a
-/// hash map so a 100,000-key mapping stays linear.
+/// Keys of one large mapping, for duplicate detection. Small mappings (the usual case)
+/// compare against their entries directly, allocating nothing; past 16 entries the keys
+/// move into a hash map so a 100,000-key mapping stays linear.
 #[derive(Default)]
 struct KeySet {
-    small: Vec<(String, Span)>,
     large: Option<HashMap<String, Span>>,
 }
 
-impl KeySet {
-    /// Insert a key; returns the earlier span if it was already there.
-    fn insert(&mut self, key: &str, span: Span) -> Option<Span> {
-        if let Some(map) = &mut self.large {
-            return match map.get(key) {
-                Some(s) => Some(*s),
-                None => {
-                    map.insert(key.to_owned(), span);
-                    None
-                }
-            };
-        }
-        if let Some((_, s)) = self.small.iter().find(|(k, _)| k == key) {
-            return Some(*s);
-        }
-        self.small.push((key.to_owned(), span));
-        if self.small.len() > 16 {
-            self.large = Some(std::mem::take(&mut self.small).into_iter().collect());
-        }
-        None
+/// Small mappings switch to a [`KeySet`] hash map past this many entries.
+const SMALL_MAP: usize = 16;
+
+/// The text of a scalar key, borrowed when it is a string.
+fn key_text(doc: &Document, id: NodeId) -> Option<std::borrow::Cow<'_, str>> {
+    use std::borrow::Cow;
+    match &doc.nodes[id.0 as usize].kind {
+        NodeKind::Str(s, _) => Some(Cow::Borrowed(s.as_str())),
+        NodeKind::Int(i) => Some(Cow::Owned(i.to_string())),
+        NodeKind::Bool(b) => Some(Cow::Owned(b.to_string())),
+        NodeKind::Float(f) => Some(Cow::Owned(f.to_string())),
+        NodeKind::Null => Some(Cow::Borrowed("")),
+        NodeKind::Seq(_) | NodeKind::Map(_) => None,
     }
 }
 
@@ -348,14 +341,6 @@ impl<'a> Builder<'a> {
 
     /// Hang a finished node on the innermost open collection (or make it the root).
     fn attach(&mut self, id: NodeId, size: u64, span: Span) -> Result<(), ()> {
-        let text_of_key = |doc: &Document, id: NodeId| match &doc.nodes[id.0 as usize].kind {
-            NodeKind::Str(s, _) => Some(s.clone()),
-            NodeKind::Int(i) => Some(i.to_string()),
-            NodeKind::Bool(b) => Some(b.to_string()),
-            NodeKind::Float(f) => Some(f.to_string()),
-            NodeKind::Null => Some(String::new()),
-            NodeKind::Seq(_) | NodeKind::Map(_) => None,
-        };
         match self.stack.last_mut() {
             None => {
                 self.root = Some(id);
@@ -383,8 +368,23 @@ impl<'a> Builder<'a> {
                     *last_end = (*last_end).max(span.end);
                     *total = total.saturating_add(size).saturating_add(1);
                     let key_span = self.doc.nodes[key_id.0 as usize].span;
-                    let duplicate = text_of_key(&self.doc, key_id)
-                        .and_then(|k| seen.insert(&k, key_span).map(|first| (k, first)));
+                    let doc = &self.doc;
+                    let duplicate = key_text(doc, key_id).and_then(|k| {
+                        let first = match &mut seen.large {
+                            Some(map) => match map.get(k.as_ref()) {
+                                Some(first) => Some(*first),
+                                None => {
+                                    map.insert(k.clone().into_owned(), key_span);
+                                    None
+                                }
+                            },
+                            None => entries
+                                .iter()
+                                .find(|e| key_text(doc, e.key).as_deref() == Some(k.as_ref()))
+                                .map(|e| doc.nodes[e.key.0 as usize].span),
+                        };
+                        first.map(|f| (k.into_owned(), f))
+                    });
                     match duplicate {
                         Some((k, first)) => self.diagnostics.push(
                             Diagnostic::new(Code::P0009, key_span, format!("duplicate key `{k}`"))
@@ -394,10 +394,23 @@ impl<'a> Builder<'a> {
                                 .with_label(first, "first defined here")
                                 .with_help("remove one of the two, or rename it"),
                         ),
-                        None => entries.push(Entry {
-                            key: key_id,
-                            value: id,
-                        }),
+                        None => {
+                            entries.push(Entry {
+                                key: key_id,
+                                value: id,
+                            });
+                            if seen.large.is_none() && entries.len() > SMALL_MAP {
+                                seen.large = Some(
+                                    entries
+                                        .iter()
+                                        .filter_map(|e| {
+                                            let span = doc.nodes[e.key.0 as usize].span;
+                                            key_text(doc, e.key).map(|k| (k.into_owned(), span))
+                                        })
+                                        .collect(),
+                                );
+                            }
+                        }
                     }
                 }
             },

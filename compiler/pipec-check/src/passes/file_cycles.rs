@@ -2,7 +2,7 @@
 //! itself. pipeline_ex only notices these at run time, by comparing workflow names, after
 //! it has already spent calls; pipec reports the whole chain with one label per call.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use pipec_diagnostics::{Code, Diagnostic, Diagnostics, FileId};
 
@@ -10,18 +10,18 @@ use super::{FileCall, Program};
 
 /// Report every distinct file cycle once.
 pub fn check(program: &Program<'_>, diagnostics: &mut Diagnostics) {
-    let mut graph: HashMap<FileId, Vec<&FileCall>> = HashMap::new();
+    let mut graph: HashMap<FileId, Vec<&FileCall>> = HashMap::default();
     for call in program.calls {
         graph.entry(call.from).or_default().push(call);
     }
-    let mut reported: HashSet<Vec<FileId>> = HashSet::new();
+    let mut reported: HashSet<Vec<FileId>> = HashSet::default();
     let mut files: Vec<FileId> = graph.keys().copied().collect();
     files.sort_unstable();
     for start in files {
         // Depth-first search for paths back to `start`, iteratively.
         let mut stack: Vec<(FileId, usize)> = vec![(start, 0)];
         let mut path: Vec<&FileCall> = Vec::new();
-        let mut on_path: HashSet<FileId> = HashSet::from([start]);
+        let mut on_path: HashSet<FileId> = HashSet::from_iter([start]);
         while let Some(&mut (node, ref mut next)) = stack.last_mut() {
             let calls = graph.get(&node).map_or(&[][..], Vec::as_slice);
             let Some(&call) = calls.get(*next) else {

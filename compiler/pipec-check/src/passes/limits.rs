@@ -11,7 +11,7 @@
 //! native pipeline's time is its critical path: a step starts when the steps it reads or
 //! `depends_on` have finished.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use super::resolve::Resolution;
 use super::table::StepIdx;
@@ -20,6 +20,9 @@ use pipec_diagnostics::{Code, Diagnostic, Diagnostics, FileId};
 use pipec_ir::{Dialect, Limit, Pipeline, PipelineSource, PredictModule, Step, StepKind};
 
 use super::Program;
+
+/// How many terms the explanation of a limit shows.
+const EXPLAINED_TERMS: usize = 5;
 
 /// pipeline_ex's default nesting limit, used when `limits.max_depth` is not declared.
 const DEFAULT_MAX_DEPTH: u64 = 10;
@@ -33,8 +36,10 @@ struct Worst {
     usd: Option<f64>,
     secs: Option<f64>,
     depth: u64,
-    /// `(step, calls)` terms for the explanation.
+    /// `(step, detail, calls)` terms for the explanation (the largest ones).
     terms: Vec<(String, String, u64)>,
+    /// Calls of the terms dropped from `terms`.
+    other: u64,
     unpriced: Vec<pipec_diagnostics::Span>,
 }
 
@@ -55,7 +60,20 @@ impl Worst {
         self.usd = self.usd.zip(other.usd).map(|(a, b)| a + b);
         self.depth = self.depth.max(other.depth);
         self.terms.extend(other.terms);
+        self.other = self.other.saturating_add(other.other);
         self.unpriced.extend(other.unpriced);
+        self.compact();
+    }
+
+    /// Keep the explanation bounded on huge pipelines: only the largest terms are shown,
+    /// the rest is summed into `other`.
+    fn compact(&mut self) {
+        if self.terms.len() > 4 * EXPLAINED_TERMS {
+            self.terms.sort_by_key(|t| std::cmp::Reverse(t.2));
+            let rest: u64 = self.terms.iter().skip(EXPLAINED_TERMS).map(|t| t.2).sum();
+            self.terms.truncate(EXPLAINED_TERMS);
+            self.other = self.other.saturating_add(rest);
+        }
     }
 
     fn times(mut self, n: u64) -> Worst {
@@ -80,7 +98,7 @@ pub fn check(
     resolution: &Resolution<'_>,
     diagnostics: &mut Diagnostics,
 ) {
-    let mut visiting = HashSet::from([pipeline.file]);
+    let mut visiting = HashSet::from_iter([pipeline.file]);
     let order = Order::new(pipeline, resolution);
     let mut cx = Cx {
         program,
@@ -114,7 +132,7 @@ impl Order {
             .enumerate()
             .map(|(i, r)| (std::ptr::from_ref(r.step), i))
             .collect();
-        let mut waits_for: HashMap<StepIdx, Vec<StepIdx>> = HashMap::new();
+        let mut waits_for: HashMap<StepIdx, Vec<StepIdx>> = HashMap::default();
         for edge in &resolution.edges {
             if let Some((a, b)) = table.lift(edge.from, edge.to)
                 && a != b
@@ -165,7 +183,7 @@ impl Cx<'_, '_, '_> {
         let mut total = Worst::zero();
         let mut secs = Some(0.0);
         // Finish time of each step of this list, by table index (critical path).
-        let mut finish: HashMap<StepIdx, Option<f64>> = HashMap::new();
+        let mut finish: HashMap<StepIdx, Option<f64>> = HashMap::default();
         for step in steps {
             let w = self.step(step);
             match self
@@ -244,6 +262,7 @@ impl Cx<'_, '_, '_> {
                 let mut w = body.times(n);
                 w.secs = body_secs.map(|s| s * attempts_f(waves));
                 if let Some(c) = inner_calls.filter(|c| *c > 0) {
+                    w.other = 0;
                     w.terms = vec![(id, format!("{n} items × {c}"), c.saturating_mul(n))];
                 }
                 w
@@ -271,6 +290,7 @@ impl Cx<'_, '_, '_> {
                 let inner_calls = body.calls;
                 let mut w = body.times(n);
                 if let Some(c) = inner_calls.filter(|c| *c > 0) {
+                    w.other = 0;
                     w.terms = vec![(id, format!("{n} iterations × {c}"), c.saturating_mul(n))];
                 }
                 w
@@ -290,6 +310,7 @@ impl Cx<'_, '_, '_> {
                         > best.terms.iter().map(|t| t.2).sum::<u64>()
                     {
                         best.terms = option.terms;
+                        best.other = option.other;
                     }
                     best.unpriced.extend(option.unpriced);
                 }
@@ -323,6 +344,7 @@ impl Cx<'_, '_, '_> {
                 }
                 inner.depth = inner.depth.saturating_add(1);
                 if let Some(c) = inner.calls.filter(|c| *c > 0) {
+                    inner.other = 0;
                     inner.terms = vec![(id, "sub-pipeline".into(), c)];
                 }
                 inner
@@ -374,6 +396,7 @@ impl Cx<'_, '_, '_> {
             secs: step.timeout_s.map(|t| t * attempts_f(attempts)),
             depth: 0,
             terms: vec![(step.id.text.clone(), detail, calls)],
+            other: 0,
             unpriced,
         }
     }
@@ -386,12 +409,12 @@ fn attempts_f(n: u64) -> f64 {
 }
 
 /// "3 (`analyze`) + 40 (`each`: 20 items × 2)"; long sums keep the five largest terms.
-fn explain(terms: &[(String, String, u64)]) -> String {
+fn explain(terms: &[(String, String, u64)], other: u64) -> String {
     let mut sorted: Vec<&(String, String, u64)> = terms.iter().filter(|t| t.2 > 0).collect();
     sorted.sort_by_key(|t| std::cmp::Reverse(t.2));
     let shown: Vec<String> = sorted
         .iter()
-        .take(5)
+        .take(EXPLAINED_TERMS)
         .map(|(id, detail, n)| {
             if detail == &n.to_string() {
                 format!("{n} (`{id}`)")
@@ -400,7 +423,12 @@ fn explain(terms: &[(String, String, u64)]) -> String {
             }
         })
         .collect();
-    let rest: u64 = sorted.iter().skip(5).map(|t| t.2).sum();
+    let rest: u64 = sorted
+        .iter()
+        .skip(EXPLAINED_TERMS)
+        .map(|t| t.2)
+        .sum::<u64>()
+        .saturating_add(other);
     let mut out = shown.join(" + ");
     if rest > 0 {
         out.push_str(&format!(" + {rest} (other steps)"));
@@ -421,7 +449,7 @@ fn compare(pipeline: &Pipeline, worst: &Worst, diagnostics: &mut Diagnostics) {
             )
             .with_primary_label(format!(
                 "worst case: {} = {calls} calls",
-                explain(&worst.terms)
+                explain(&worst.terms, worst.other)
             ))
             .with_help("raise `max_llm_calls`, or lower `max_items`, `max_iterations` or `retry`"),
         );

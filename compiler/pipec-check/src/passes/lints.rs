@@ -2,7 +2,7 @@
 //! cases. pipeline_ex files keep every step's result and read inputs dynamically, so these
 //! would be noise there.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use pipec_diagnostics::{Code, Diagnostic, Diagnostics};
 use pipec_ir::{Condition, Dialect, Pipeline, StepKind};
@@ -87,7 +87,7 @@ fn unreachable_cases(
     default: &[pipec_ir::Step],
     diagnostics: &mut Diagnostics,
 ) {
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut seen: HashSet<String> = HashSet::default();
     let mut always: Option<pipec_diagnostics::Span> = None;
     for case in cases {
         let span = condition_span(pipeline, &case.when);

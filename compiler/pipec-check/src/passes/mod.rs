@@ -24,7 +24,7 @@ pub mod step_cycles;
 mod table;
 pub mod types;
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use pipec_diagnostics::{Diagnostics, FileId, SourceMap, Span};
 use pipec_ir::{Pipeline, PipelineSource, Step, StepKind};

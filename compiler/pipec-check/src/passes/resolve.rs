@@ -11,7 +11,7 @@
 //! results merge into the parent's, so they stay visible after the loop. What pipeline_ex
 //! leaves verbatim or blank at run time is a warning (P0207), not an error.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use pipec_diagnostics::{Code, Diagnostic, Diagnostics, Span, did_you_mean, did_you_mean_help};
 use pipec_ir::{Condition, Dialect, Pipeline, Step, StepKind};
@@ -153,10 +153,10 @@ pub fn resolve<'p>(
         table,
         diagnostics,
         edges: Vec::new(),
-        step_paths: HashMap::new(),
-        used_inputs: HashSet::new(),
-        used_steps: HashSet::new(),
-        all_vars: HashSet::new(),
+        step_paths: HashMap::default(),
+        used_inputs: HashSet::default(),
+        used_steps: HashSet::default(),
+        all_vars: HashSet::default(),
         next_idx: 0,
     };
     if pipeline.dialect == Dialect::PipelineEx {

@@ -1,7 +1,7 @@
 //! What a reference can see at a point of the walk: earlier steps (with undo marks so a
 //! native body's steps go out of scope after it), loop variables, and set variables.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use super::table::StepIdx;
 

@@ -3,7 +3,7 @@
 //! means no order can run them. Each strongly connected component is reported once, as one
 //! concrete cycle with a label on every edge.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use pipec_diagnostics::{Code, Diagnostic, Diagnostics};
 use pipec_ir::Pipeline;
@@ -16,7 +16,7 @@ pub fn check(pipeline: &Pipeline, resolution: &Resolution<'_>, diagnostics: &mut
     let _ = pipeline;
     let table = &resolution.table;
     // Sibling-level graph: node -> [(neighbour, edge)].
-    let mut graph: HashMap<StepIdx, Vec<(StepIdx, &Edge)>> = HashMap::new();
+    let mut graph: HashMap<StepIdx, Vec<(StepIdx, &Edge)>> = HashMap::default();
     for edge in &resolution.edges {
         let Some((a, b)) = table.lift(edge.from, edge.to) else {
             continue;
@@ -42,9 +42,9 @@ pub fn check(pipeline: &Pipeline, resolution: &Resolution<'_>, diagnostics: &mut
 fn strongly_connected(graph: &HashMap<StepIdx, Vec<(StepIdx, &Edge)>>) -> Vec<Vec<StepIdx>> {
     let mut nodes: Vec<StepIdx> = graph.keys().copied().collect();
     nodes.sort_unstable();
-    let mut index: HashMap<StepIdx, usize> = HashMap::new();
-    let mut low: HashMap<StepIdx, usize> = HashMap::new();
-    let mut on_stack: HashMap<StepIdx, bool> = HashMap::new();
+    let mut index: HashMap<StepIdx, usize> = HashMap::default();
+    let mut low: HashMap<StepIdx, usize> = HashMap::default();
+    let mut on_stack: HashMap<StepIdx, bool> = HashMap::default();
     let mut stack: Vec<StepIdx> = Vec::new();
     let mut components = Vec::new();
     let mut counter = 0usize;
@@ -108,7 +108,7 @@ fn find_cycle<'e>(
     let start = component[0];
     let member = |n: StepIdx| component.binary_search(&n).is_ok();
     // Breadth-first search back to `start` gives a shortest cycle.
-    let mut came_from: HashMap<StepIdx, (StepIdx, &Edge)> = HashMap::new();
+    let mut came_from: HashMap<StepIdx, (StepIdx, &Edge)> = HashMap::default();
     let mut queue = std::collections::VecDeque::from([start]);
     while let Some(node) = queue.pop_front() {
         for &(next, edge) in graph.get(&node).map_or(&[][..], Vec::as_slice) {

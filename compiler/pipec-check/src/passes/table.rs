@@ -2,7 +2,7 @@
 //! sub-pipelines excluded: they are pipelines of their own), so passes can address any
 //! step by index and find its parent and position.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use pipec_ir::{Step, StepKind};
 
@@ -75,6 +75,10 @@ impl<'p> StepTable<'p> {
     /// two steps at one level that a dependency between `from` and `to` orders.
     #[must_use]
     pub fn lift(&self, from: StepIdx, to: StepIdx) -> Option<(StepIdx, StepIdx)> {
+        // The common case, a reference between siblings, needs no walk.
+        if self.rows.get(from)?.parent == self.rows.get(to)?.parent {
+            return Some((from, to));
+        }
         let chain = |mut idx: StepIdx| {
             let mut out = vec![idx];
             while let Some(parent) = self.rows.get(idx)?.parent {

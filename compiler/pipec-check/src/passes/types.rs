@@ -12,7 +12,7 @@ use pipec_ir::{
 };
 use pipec_syntax::expr::{BinaryOp, Expr, ExprKind, Literal, Path, Segment, UnaryOp};
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet as HashSet;
 
 use super::Program;
 use super::resolve::Resolution;
@@ -34,7 +34,7 @@ pub fn check(
         pipeline,
         resolution,
         diagnostics,
-        reported: HashSet::new(),
+        reported: HashSet::default(),
     };
     for idx in 0..resolution.table.rows.len() {
         checker.step(resolution.table.rows[idx].step);

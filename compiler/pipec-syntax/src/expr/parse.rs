@@ -110,6 +110,14 @@ fn push_text(parts: &mut Vec<TemplatePart>, text: &str) {
 
 /// Parse `src`, which starts at byte `base` of the string the spans must be relative to.
 fn parse_at(src: &str, base: usize) -> Result<Expr, ExprError> {
+    if let Some(expr) = plain_path(src, base).or_else(|| simple_comparison(src, base)) {
+        return Ok(expr);
+    }
+    parse_full(src, base)
+}
+
+/// The full pest-driven parse, without the fast paths.
+fn parse_full(src: &str, base: usize) -> Result<Expr, ExprError> {
     let b = Builder { base };
     let tokens = lex(src);
     check_limits(&tokens).map_err(|e| b.shift(e))?;
@@ -969,3 +977,177 @@ fn unclosed_opener<'a>(tokens: &[Tok<'a>], pos: usize) -> Option<Tok<'a>> {
 #[cfg(test)]
 #[path = "tests.rs"]
 mod tests;
+
+/// Fast path: a hole or condition that is one dotted path of identifiers (`steps.a.b`),
+/// by far the most common expression, built without pest. Anything else returns `None`.
+fn plain_path(src: &str, base: usize) -> Option<Expr> {
+    const WS: [char; 4] = [' ', '\t', '\n', '\r'];
+    let body = src.trim_start_matches(WS);
+    let start = src.len() - body.len();
+    let body = body.trim_end_matches(WS);
+    if body.is_empty() {
+        return None;
+    }
+    let mut segments = Vec::new();
+    let mut pos = base + start;
+    for (i, seg) in body.split('.').enumerate() {
+        let bytes = seg.as_bytes();
+        let ok = bytes
+            .first()
+            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || *b == b'_');
+        if !ok {
+            return None;
+        }
+        if i == 0
+            && matches!(
+                seg,
+                "and"
+                    | "or"
+                    | "not"
+                    | "contains"
+                    | "matches"
+                    | "between"
+                    | "true"
+                    | "false"
+                    | "True"
+                    | "False"
+                    | "null"
+                    | "nil"
+            )
+        {
+            return None;
+        }
+        segments.push(Segment::Field(Ident {
+            name: seg.to_owned(),
+            span: rel(pos..pos + seg.len()),
+        }));
+        pos += seg.len() + 1;
+    }
+    let span = rel(base + start..base + start + body.len());
+    Some(Expr {
+        kind: ExprKind::Path(Path {
+            segments,
+            span: span.clone(),
+        }),
+        span,
+    })
+}
+
+/// Fast path: `ATOM OP ATOM` where each atom is a plain dotted path, a number, a quoted
+/// string without escapes, or `true`/`false`/`null`, and OP a comparison: the typical
+/// condition (`steps.triage.label == 'bug'`, `score >= 8`). Anything else, including any
+/// input pest would reject, returns `None` and takes the full parser, so errors and
+/// unusual forms behave exactly as before.
+fn simple_comparison(src: &str, base: usize) -> Option<Expr> {
+    const OPS: [(&str, BinaryOp); 6] = [
+        ("==", BinaryOp::Eq),
+        ("!=", BinaryOp::Ne),
+        ("<=", BinaryOp::Le),
+        (">=", BinaryOp::Ge),
+        ("<", BinaryOp::Lt),
+        (">", BinaryOp::Gt),
+    ];
+    // The operator must be the only operator character outside quotes.
+    let bytes = src.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut op_at: Option<(usize, &str, BinaryOp)> = None;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some(q) => {
+                if b == b'\\' {
+                    return None;
+                }
+                if b == q {
+                    quote = None;
+                }
+            }
+            None if b == b'\'' || b == b'"' => quote = Some(b),
+            None if matches!(b, b'=' | b'!' | b'<' | b'>') => {
+                if op_at.is_some() {
+                    return None;
+                }
+                let (text, op) = OPS
+                    .iter()
+                    .find(|(t, _)| src[i..].starts_with(t))
+                    .map(|(t, o)| (*t, *o))?;
+                op_at = Some((i, text, op));
+                i += text.len();
+                continue;
+            }
+            None if !(b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b' ' | b'\t')) => {
+                return None;
+            }
+            None => {}
+        }
+        i += 1;
+    }
+    if quote.is_some() {
+        return None;
+    }
+    let (at, text, op) = op_at?;
+    let lhs = simple_atom(&src[..at], base)?;
+    let rhs = simple_atom(&src[at + text.len()..], base + at + text.len())?;
+    let span = lhs.span.start..rhs.span.end;
+    Some(Expr {
+        kind: ExprKind::Binary {
+            op,
+            lhs: Box::new(lhs),
+            rhs: Box::new(rhs),
+        },
+        span,
+    })
+}
+
+/// One atom of [`simple_comparison`], or `None` when it is anything else.
+fn simple_atom(src: &str, base: usize) -> Option<Expr> {
+    const WS: [char; 4] = [' ', '\t', '\n', '\r'];
+    let body = src.trim_start_matches(WS);
+    let start = base + (src.len() - body.len());
+    let body = body.trim_end_matches(WS);
+    let span = rel(start..start + body.len());
+    let literal = |l: Literal| {
+        Some(Expr {
+            kind: ExprKind::Literal(l),
+            span: span.clone(),
+        })
+    };
+    match body {
+        "" => None,
+        "true" | "True" => literal(Literal::Bool(true)),
+        "false" | "False" => literal(Literal::Bool(false)),
+        "null" | "nil" => literal(Literal::Null),
+        _ => {
+            let first = body.as_bytes()[0];
+            if first == b'\'' || first == b'"' {
+                let inner = body
+                    .strip_prefix(first as char)?
+                    .strip_suffix(first as char)?;
+                if inner.contains(first as char) {
+                    return None;
+                }
+                return literal(Literal::Str(inner.to_owned()));
+            }
+            if first.is_ascii_digit() {
+                if body.bytes().all(|b| b.is_ascii_digit()) {
+                    return body.parse().ok().and_then(|n| literal(Literal::Int(n)));
+                }
+                let (int, frac) = body.split_once('.')?;
+                let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+                if digits(int) && digits(frac) {
+                    return body
+                        .parse::<f64>()
+                        .ok()
+                        .filter(|f| f.is_finite())
+                        .and_then(|f| literal(Literal::Float(f)));
+                }
+                return None;
+            }
+            plain_path(body, start)
+        }
+    }
+}

@@ -801,3 +801,49 @@ fn odd_inputs_never_panic() {
         "only {parsed} inputs parsed: the generator is too random"
     );
 }
+
+#[test]
+fn fast_paths_build_exactly_what_the_full_parser_builds() {
+    let samples = [
+        "steps.a",
+        "  inputs.code ",
+        "loop.item",
+        "a.b.c_d",
+        "steps.triage.label == 'bug'",
+        "score >= 8",
+        "x != \"done\"",
+        "rating > 4.0",
+        "active == true",
+        "flag == null",
+        "steps.s0 != ''",
+        "n <= 10",
+        "1 < 2",
+        "x == False",
+    ];
+    for src in samples {
+        let fast = super::plain_path(src, 0).or_else(|| super::simple_comparison(src, 0));
+        let full = super::parse_full(src, 0).expect("valid");
+        assert_eq!(fast.as_ref(), Some(&full), "{src}");
+    }
+    // Forms the fast paths must leave to the full parser.
+    for src in [
+        "a == b == c",
+        "not a",
+        "a and b",
+        "x == 'it\\'s'",
+        "f(x) > 1",
+        "a[0] == 1",
+        "a - b",
+        "a < -3",
+        "and",
+        "a =! b",
+        "0x1 == 1",
+    ] {
+        assert!(
+            super::plain_path(src, 0)
+                .or_else(|| super::simple_comparison(src, 0))
+                .is_none(),
+            "{src}"
+        );
+    }
+}
