@@ -178,9 +178,9 @@ fn time_phases(text: &str) -> Vec<(&'static str, Duration)> {
     passes::file_cycles::check(&program, &mut diagnostics);
     laps.mark("program + file cycles");
     if let Some(pipeline) = pipelines[0].1.as_ref() {
-        let resolution = passes::resolve::resolve(&program, pipeline, &mut diagnostics);
+        let resolution = passes::resolve::resolve(pipeline, &mut diagnostics);
         laps.mark("resolve");
-        passes::step_cycles::check(pipeline, &resolution, &mut diagnostics);
+        passes::step_cycles::check(&resolution, &mut diagnostics);
         laps.mark("step cycles");
         passes::types::check(&program, pipeline, &resolution, &mut diagnostics);
         laps.mark("types");

@@ -112,8 +112,8 @@ fn check_pipeline(
     file_had_errors: bool,
     diagnostics: &mut Diagnostics,
 ) {
-    let resolution = resolve::resolve(program, pipeline, diagnostics);
-    step_cycles::check(pipeline, &resolution, diagnostics);
+    let resolution = resolve::resolve(pipeline, diagnostics);
+    step_cycles::check(&resolution, diagnostics);
     types::check(program, pipeline, &resolution, diagnostics);
     limits::check(program, pipeline, &resolution, diagnostics);
     if !file_had_errors

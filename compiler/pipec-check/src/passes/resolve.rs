@@ -17,7 +17,6 @@ use pipec_diagnostics::{Code, Diagnostic, Diagnostics, Span, did_you_mean, did_y
 use pipec_ir::{Condition, Dialect, Pipeline, Step, StepKind};
 use pipec_syntax::expr::{Expr, ExprKind, Path};
 
-use super::Program;
 use super::scope::Scope;
 use super::sites::{Site, SiteKind, for_each_condition_expr, for_each_site};
 use super::table::{StepIdx, StepTable, bodies};
@@ -141,12 +140,7 @@ const PIPELINE_EX_UNIMPLEMENTED: &[&str] = &[
 ];
 
 /// Resolve every reference of `pipeline`.
-pub fn resolve<'p>(
-    program: &Program<'_>,
-    pipeline: &'p Pipeline,
-    diagnostics: &mut Diagnostics,
-) -> Resolution<'p> {
-    let _ = program;
+pub fn resolve<'p>(pipeline: &'p Pipeline, diagnostics: &mut Diagnostics) -> Resolution<'p> {
     let table = StepTable::new(&pipeline.steps);
     let mut resolver = Resolver {
         pipeline,
@@ -163,7 +157,7 @@ pub fn resolve<'p>(
         collect_set_vars(&pipeline.steps, &mut resolver.all_vars);
     }
     let mut scope = Scope::default();
-    resolver.walk(&pipeline.steps, &mut scope, None);
+    resolver.walk(&pipeline.steps, &mut scope);
     resolver.outputs(&scope);
     resolver.depends_on();
     Resolution {
@@ -217,8 +211,7 @@ impl<'p> Resolver<'p, '_> {
     }
 
     /// Walk steps in execution order; the table was built in the same pre-order.
-    fn walk(&mut self, steps: &'p [Step], scope: &mut Scope<'p>, parent: Option<StepIdx>) {
-        let _ = parent;
+    fn walk(&mut self, steps: &'p [Step], scope: &mut Scope<'p>) {
         for step in steps {
             let idx = self.next_idx;
             self.next_idx += 1;
@@ -239,7 +232,7 @@ impl<'p> Resolver<'p, '_> {
             }
             for body in bodies(step) {
                 let body_mark = scope.mark();
-                self.walk(body, scope, Some(idx));
+                self.walk(body, scope);
                 // Branch cases do not see each other's steps.
                 if matches!(step.kind, StepKind::Branch { .. }) && self.native() {
                     scope.reset(body_mark);

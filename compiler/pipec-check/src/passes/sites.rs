@@ -1,9 +1,7 @@
 //! Every place in one step (not its nested steps) where an expression is written, tagged
 //! with what the place is, so passes can walk references uniformly.
 
-use pipec_ir::{
-    Binding, Condition, LoopCondition, PromptPart, SignatureRef, Step, StepKind, TemplateValue,
-};
+use pipec_ir::{Binding, Condition, LoopCondition, PromptPart, Step, StepKind, TemplateValue};
 use pipec_syntax::expr::Expr;
 
 /// What a site is, for scoping rules and messages.
@@ -47,12 +45,7 @@ pub fn for_each_site<'p>(step: &'p Step, f: &mut impl FnMut(Site<'p>)) {
         }
     };
     match &step.kind {
-        StepKind::Predict {
-            with, signature, ..
-        } => {
-            let _ = signature as &SignatureRef;
-            bindings(with, f);
-        }
+        StepKind::Predict { with, .. } => bindings(with, f),
         StepKind::Llm { prompt, .. } => prompt_sites(prompt, f),
         StepKind::Parallel { tasks, .. } => {
             for task in tasks {

@@ -6,14 +6,12 @@
 use rustc_hash::FxHashMap as HashMap;
 
 use pipec_diagnostics::{Code, Diagnostic, Diagnostics};
-use pipec_ir::Pipeline;
 
 use super::resolve::{Edge, EdgeKind, Resolution};
 use super::table::{StepIdx, StepTable};
 
 /// Report step cycles.
-pub fn check(pipeline: &Pipeline, resolution: &Resolution<'_>, diagnostics: &mut Diagnostics) {
-    let _ = pipeline;
+pub fn check(resolution: &Resolution<'_>, diagnostics: &mut Diagnostics) {
     let table = &resolution.table;
     // Sibling-level graph: node -> [(neighbour, edge)].
     let mut graph: HashMap<StepIdx, Vec<(StepIdx, &Edge)>> = HashMap::default();
