@@ -510,17 +510,13 @@ impl<'p> Resolver<'p, '_> {
                 }
             }
             "steps" => {
-                let Some(segment) = second else {
+                if second.is_none() {
                     self.diagnostics.push(
                         Diagnostic::new(Code::P0202, head_span, "`steps` needs a step id")
                             .with_primary_label("write `steps.ID`"),
                     );
-                    return;
-                };
-                let Some(id) = segment.name() else { return };
-                if let Some(target) = self.step_ref(id, self.span(&segment.span()), from, scope) {
-                    self.step_paths.insert(path.span.start, target);
                 }
+                self.steps_path(path, from, scope);
             }
             "vars" => {
                 let Some(segment) = second else { return };
@@ -563,6 +559,17 @@ impl<'p> Resolver<'p, '_> {
         }
     }
 
+    /// `steps.ID...`: resolve the step and remember it for the types pass.
+    fn steps_path(&mut self, path: &'p Path, from: From, scope: &Scope<'p>) {
+        let Some(segment) = path.segments.get(1) else {
+            return;
+        };
+        let Some(id) = segment.name() else { return };
+        if let Some(target) = self.step_ref(id, self.span(&segment.span()), from, scope) {
+            self.step_paths.insert(path.span.start, target);
+        }
+    }
+
     /// pipeline_ex templates (variable engine rules).
     fn pex_template_path(&mut self, path: &'p Path, from: From, scope: &Scope<'p>) {
         let head = path.head();
@@ -571,15 +578,7 @@ impl<'p> Resolver<'p, '_> {
         };
         let head_span = self.span(&first.span());
         match head {
-            "steps" => {
-                let Some(segment) = path.segments.get(1) else {
-                    return;
-                };
-                let Some(id) = segment.name() else { return };
-                if let Some(target) = self.step_ref(id, self.span(&segment.span()), from, scope) {
-                    self.step_paths.insert(path.span.start, target);
-                }
-            }
+            "steps" => self.steps_path(path, from, scope),
             "inputs" => {}
             "global_vars" => {
                 let Some(name) = path.segments.get(1).and_then(|s| s.name()) else {

@@ -165,31 +165,7 @@ impl Checker<'_, '_, '_> {
                     .with_help_opt(did_you_mean_help(&binding.name.text, &names)),
                 ),
                 Some(param) => {
-                    if let Some(expr) = binding.value.template.single_expr() {
-                        let actual = self.infer(expr, true);
-                        if !compatible(callee, &param.ty.ty, &actual) {
-                            self.diagnostics.push(
-                                Diagnostic::new(
-                                    Code::P0400,
-                                    self.pipeline.span_of(&expr.span),
-                                    format!(
-                                        "input `{}` expects `{}`",
-                                        param.name.text,
-                                        param.ty.ty.display()
-                                    ),
-                                )
-                                .with_primary_label(format!("this is `{}`", actual.display()))
-                                .with_label(
-                                    param.ty.span,
-                                    format!(
-                                        "`{}` is declared `{}` here",
-                                        param.name.text,
-                                        param.ty.ty.display()
-                                    ),
-                                ),
-                            );
-                        }
-                    }
+                    self.binding_type(binding, &param.name, &param.ty, callee);
                 }
             }
         }
@@ -218,6 +194,35 @@ impl Checker<'_, '_, '_> {
         }
     }
 
+    /// P0400 when a binding that is exactly one expression has a type that does not fit
+    /// the declared `name: ty` (named types resolve in `owner`, the declaring pipeline).
+    fn binding_type(
+        &mut self,
+        binding: &pipec_ir::Binding,
+        name: &pipec_ir::Name,
+        ty: &pipec_ir::TypeRef,
+        owner: &Pipeline,
+    ) {
+        let Some(expr) = binding.value.template.single_expr() else {
+            return;
+        };
+        let actual = self.infer(expr, true);
+        if !compatible(owner, &ty.ty, &actual) {
+            self.diagnostics.push(
+                Diagnostic::new(
+                    Code::P0400,
+                    self.pipeline.span_of(&expr.span),
+                    format!("input `{}` expects `{}`", name.text, ty.ty.display()),
+                )
+                .with_primary_label(format!("this is `{}`", actual.display()))
+                .with_label(
+                    ty.span,
+                    format!("`{}` is declared `{}` here", name.text, ty.ty.display()),
+                ),
+            );
+        }
+    }
+
     fn bindings(&mut self, step: &Step, sig: &Signature, with: &[pipec_ir::Binding]) {
         let input_names: Vec<&str> = sig.inputs.iter().map(|f| f.name.text.as_str()).collect();
         for binding in with {
@@ -236,31 +241,7 @@ impl Checker<'_, '_, '_> {
                     .with_help_opt(did_you_mean_help(&binding.name.text, &input_names)),
                 ),
                 Some(field) => {
-                    if let Some(expr) = binding.value.template.single_expr() {
-                        let actual = self.infer(expr, true);
-                        if !compatible(self.pipeline, &field.ty.ty, &actual) {
-                            self.diagnostics.push(
-                                Diagnostic::new(
-                                    Code::P0400,
-                                    self.pipeline.span_of(&expr.span),
-                                    format!(
-                                        "input `{}` expects `{}`",
-                                        field.name.text,
-                                        field.ty.ty.display()
-                                    ),
-                                )
-                                .with_primary_label(format!("this is `{}`", actual.display()))
-                                .with_label(
-                                    field.ty.span,
-                                    format!(
-                                        "`{}` is declared `{}` here",
-                                        field.name.text,
-                                        field.ty.ty.display()
-                                    ),
-                                ),
-                            );
-                        }
-                    }
+                    self.binding_type(binding, &field.name, &field.ty, self.pipeline);
                 }
             }
         }
