@@ -112,6 +112,7 @@ codes! {
     P0505 "time-limit" Error;
     P0506 "nesting-depth-limit" Error;
     P0507 "unpriced-model" Warning;
+    P0508 "unchecked-limit" Warning;
     // Lints.
     P0600 "unused-step" Warning;
     P0601 "unused-input" Warning;

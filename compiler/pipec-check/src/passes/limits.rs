@@ -41,6 +41,10 @@ struct Worst {
     /// Calls of the terms dropped from `terms`.
     other: u64,
     unpriced: Vec<pipec_diagnostics::Span>,
+    /// The first call whose model has no `max_tokens` (tokens cannot be bounded).
+    untokened: Option<pipec_diagnostics::Span>,
+    /// The first call with no `timeout` (time cannot be bounded).
+    untimed: Option<pipec_diagnostics::Span>,
 }
 
 impl Worst {
@@ -62,6 +66,8 @@ impl Worst {
         self.terms.extend(other.terms);
         self.other = self.other.saturating_add(other.other);
         self.unpriced.extend(other.unpriced);
+        self.untokened = self.untokened.or(other.untokened);
+        self.untimed = self.untimed.or(other.untimed);
         self.compact();
     }
 
@@ -313,6 +319,8 @@ impl Cx<'_, '_, '_> {
                         best.other = option.other;
                     }
                     best.unpriced.extend(option.unpriced);
+                    best.untokened = best.untokened.or(option.untokened);
+                    best.untimed = best.untimed.or(option.untimed);
                 }
                 best
             }
@@ -398,6 +406,10 @@ impl Cx<'_, '_, '_> {
             terms: vec![(step.id.text.clone(), detail, calls)],
             other: 0,
             unpriced,
+            untokened: per_call_tokens
+                .is_none()
+                .then(|| step.model.as_ref().map_or(step.id.span, |m| m.span)),
+            untimed: step.timeout_s.is_none().then_some(step.id.span),
         }
     }
 }
@@ -507,6 +519,30 @@ fn compare(pipeline: &Pipeline, worst: &Worst, diagnostics: &mut Diagnostics) {
             ))
             .with_help("raise `timeout` under `limits`, or lower step timeouts and retries"),
         );
+    }
+    // A declared limit that the worst case cannot be computed for is reported, not skipped
+    // silently (calls must be bounded first: unbounded loops are errors of their own).
+    if worst.calls.is_some() {
+        if let (Some(limit), None, Some(culprit)) =
+            (limits.max_tokens, worst.tokens, worst.untokened)
+        {
+            diagnostics.push(
+                Diagnostic::new(Code::P0508, limit.span, "the token limit cannot be checked")
+                    .with_primary_label("no worst case: a model in use has no `max_tokens`")
+                    .with_label(culprit, "this model has no `max_tokens`")
+                    .with_help("give every model used `max_tokens` (and `max_input_tokens`)"),
+            );
+        }
+        if let (Some(limit), None, Some(culprit)) = (limits.timeout_s, worst.secs, worst.untimed) {
+            diagnostics.push(
+                Diagnostic::new(Code::P0508, limit.span, "the time limit cannot be checked")
+                    .with_primary_label("no worst case: a step that calls a model has no `timeout`")
+                    .with_label(culprit, "this step has no `timeout`")
+                    .with_help(
+                        "give the step a `timeout`, or set one for all steps under `defaults`",
+                    ),
+            );
+        }
     }
     let max_depth = limits.max_depth.map_or(DEFAULT_MAX_DEPTH, |l| l.value);
     if worst.depth > max_depth && worst.depth != u64::MAX {
