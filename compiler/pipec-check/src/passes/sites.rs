@@ -39,6 +39,9 @@ pub fn for_each_site<'p>(step: &'p Step, f: &mut impl FnMut(Site<'p>)) {
     if let Some(when) = &step.when {
         f(Site::Condition(when, SiteKind::When));
     }
+    for extra in &step.extra_templates {
+        f(Site::Template(extra, SiteKind::Value));
+    }
     let bindings = |bs: &'p [Binding], f: &mut dyn FnMut(Site<'p>)| {
         for b in bs {
             f(Site::Template(&b.value, SiteKind::Value));

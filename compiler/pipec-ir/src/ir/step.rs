@@ -29,6 +29,9 @@ pub struct Step {
     pub max_attempts: u32,
     /// Per-attempt timeout in seconds.
     pub timeout_s: Option<f64>,
+    /// Templates the step renders besides its inputs, such as pipeline_ex's
+    /// `output_to_file` path; their references resolve like any other.
+    pub extra_templates: Vec<TemplateValue>,
 }
 
 /// What a step does.

@@ -190,6 +190,7 @@ fn step<'d>(ctx: &mut Ctx<'_>, node: NodeRef<'d>, scope: &mut Scope<'d>) -> Opti
         model: model.or_else(|| scope.defaults.model.clone()),
         max_attempts: max_attempts.or(scope.defaults.max_attempts).unwrap_or(1),
         timeout_s: timeout_s.or(scope.defaults.timeout_s),
+        extra_templates: Vec::new(),
     })
 }
 

@@ -146,9 +146,10 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
         Some(node) if ty.text != "while_loop" => Some(ctx.condition(node, "a step condition")),
         _ => None,
     };
-    if let Some(node) = present(map, "output_to_file") {
-        ctx.template(node, "`output_to_file`");
-    }
+    let extra_templates: Vec<_> = present(map, "output_to_file")
+        .and_then(|node| ctx.template(node, "`output_to_file`"))
+        .into_iter()
+        .collect();
     if let Some(node) = present(map, "streaming")
         && let Some(streaming) = ctx.map(node, "`streaming`")
     {
@@ -192,6 +193,7 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
             model: None,
             max_attempts: lowered.max_attempts,
             timeout_s: lowered.timeout_s,
+            extra_templates,
         }),
         _ => None,
     };
