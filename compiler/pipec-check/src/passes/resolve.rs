@@ -155,6 +155,7 @@ pub fn resolve<'p>(pipeline: &'p Pipeline, diagnostics: &mut Diagnostics) -> Res
     };
     if pipeline.dialect == Dialect::PipelineEx {
         collect_set_vars(&pipeline.steps, &mut resolver.all_vars);
+        resolver.merged_duplicates();
     }
     let mut scope = Scope::default();
     resolver.walk(&pipeline.steps, &mut scope);
@@ -711,6 +712,36 @@ impl<'p> Resolver<'p, '_> {
             .with_primary_label("this source resolves to nothing")
             .with_help_opt(did_you_mean_help(head, &ids)),
         );
+    }
+
+    /// pipeline_ex merges loop-body results into the pipeline's results, so a body step
+    /// named like a step at another level overwrites it. Same-level duplicates were reported
+    /// by lowering; this reports the ones across levels.
+    fn merged_duplicates(&mut self) {
+        let mut groups: Vec<(&str, &Vec<StepIdx>)> =
+            self.table.by_id.iter().map(|(k, v)| (*k, v)).collect();
+        groups.sort_by_key(|(_, v)| v.first().copied());
+        for (id, rows) in groups {
+            let rows: Vec<StepIdx> = rows
+                .iter()
+                .copied()
+                .filter(|&r| self.table.rows[r].step.id.text == id)
+                .collect();
+            let Some(&first) = rows.first() else { continue };
+            for &later in rows.iter().skip(1) {
+                if self.table.rows[later].parent == self.table.rows[first].parent {
+                    continue;
+                }
+                let (a, b) = (self.table.rows[first].step, self.table.rows[later].step);
+                self.diagnostics.push(
+                    Diagnostic::new(Code::P0105, b.id.span, format!("duplicate step name `{id}`"))
+                        .with_primary_label("this step's result overwrites the other's")
+                        .with_label(a.id.span, format!("`{id}` is first defined here"))
+                        .with_note("pipeline_ex merges loop-body results into the pipeline's results by step name")
+                        .with_help("give one of the two steps another name"),
+                );
+            }
+        }
     }
 
     fn outputs(&mut self, scope: &Scope<'p>) {
