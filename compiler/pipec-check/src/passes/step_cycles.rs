@@ -13,15 +13,21 @@ use super::table::{StepIdx, StepTable};
 /// Report step cycles.
 pub fn check(resolution: &Resolution<'_>, diagnostics: &mut Diagnostics) {
     let table = &resolution.table;
+    let lifted: Vec<(StepIdx, StepIdx, &Edge)> = resolution
+        .edges
+        .iter()
+        .filter_map(|edge| table.lift(edge.from, edge.to).map(|(a, b)| (a, b, edge)))
+        .filter(|(a, b, _)| a != b)
+        .collect();
+    // Siblings are numbered in order, so a cycle needs at least one edge to a later sibling.
+    // Most pipelines have none: no graph to build.
+    if lifted.iter().all(|(a, b, _)| b < a) {
+        return;
+    }
     // Sibling-level graph: node -> [(neighbour, edge)].
     let mut graph: HashMap<StepIdx, Vec<(StepIdx, &Edge)>> = HashMap::default();
-    for edge in &resolution.edges {
-        let Some((a, b)) = table.lift(edge.from, edge.to) else {
-            continue;
-        };
-        if a != b {
-            graph.entry(a).or_default().push((b, edge));
-        }
+    for (a, b, edge) in lifted {
+        graph.entry(a).or_default().push((b, edge));
     }
     if graph.is_empty() {
         return;
