@@ -283,8 +283,17 @@ impl<'a> MapRef<'a> {
     /// The key and value nodes for a string key.
     #[must_use]
     pub fn entry(self, key: &str) -> Option<(NodeRef<'a>, NodeRef<'a>)> {
-        self.entries()
-            .find(|(k, _)| k.scalar_text().as_deref() == Some(key))
+        // Lowering looks keys up constantly: compare string keys in place, and only render
+        // the rare non-string key (`1:`, `true:`) as text.
+        let doc = self.doc;
+        self.entries
+            .iter()
+            .find(|e| match &doc.data(e.key).kind {
+                NodeKind::Str(s, _) => s == key,
+                NodeKind::Seq(_) | NodeKind::Map(_) => false,
+                _ => doc.node(e.key).scalar_text().as_deref() == Some(key),
+            })
+            .map(|e| (NodeRef { doc, id: e.key }, NodeRef { doc, id: e.value }))
     }
 
     /// Whether the key is present.
