@@ -15,4 +15,4 @@ pub use codes::{Code, CodeInfo};
 pub use diagnostic::{Diagnostic, Diagnostics, Label, Severity};
 pub use source::{LineCol, SourceFile, SourceMap};
 pub use span::{FileId, Span};
-pub use suggest::{did_you_mean, did_you_mean_help};
+pub use suggest::{did_you_mean, did_you_mean_help, did_you_mean_or_list};

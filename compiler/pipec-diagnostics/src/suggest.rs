@@ -42,6 +42,18 @@ where
     did_you_mean(name, candidates).map(|c| format!("did you mean `{c}`?"))
 }
 
+/// `did you mean `x`?` when a candidate is close, else "{what} are `a`, `b`, `c`" so the
+/// user still sees the choices; `None` when there are no candidates at all.
+#[must_use]
+pub fn did_you_mean_or_list(name: &str, candidates: &[&str], what: &str) -> Option<String> {
+    did_you_mean_help(name, candidates).or_else(|| {
+        (!candidates.is_empty()).then(|| {
+            let quoted: Vec<String> = candidates.iter().map(|c| format!("`{c}`")).collect();
+            format!("{what} are {}", quoted.join(", "))
+        })
+    })
+}
+
 /// Optimal string alignment distance (Levenshtein plus adjacent transpositions).
 fn osa_distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();

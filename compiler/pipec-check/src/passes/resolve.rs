@@ -13,7 +13,9 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use pipec_diagnostics::{Code, Diagnostic, Diagnostics, Span, did_you_mean, did_you_mean_help};
+use pipec_diagnostics::{
+    Code, Diagnostic, Diagnostics, Span, did_you_mean_help, did_you_mean_or_list,
+};
 use pipec_ir::{Condition, Dialect, Pipeline, Step, StepKind};
 use pipec_syntax::expr::{Expr, ExprKind, Path};
 
@@ -485,20 +487,13 @@ impl<'p> Resolver<'p, '_> {
                         .iter()
                         .map(|p| p.name.text.as_str())
                         .collect();
-                    let help = did_you_mean_help(name, &names).or_else(|| {
-                        Some(if names.is_empty() {
-                            format!("declare it under `inputs:`, e.g. `inputs: {{{name}: str}}`")
-                        } else {
-                            format!(
-                                "declared inputs are {}",
-                                names
-                                    .iter()
-                                    .map(|n| format!("`{n}`"))
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            )
-                        })
-                    });
+                    let help = if names.is_empty() {
+                        Some(format!(
+                            "declare it under `inputs:`, e.g. `inputs: {{{name}: str}}`"
+                        ))
+                    } else {
+                        did_you_mean_or_list(name, &names, "declared inputs")
+                    };
                     self.diagnostics.push(
                         Diagnostic::new(
                             Code::P0204,
@@ -871,10 +866,4 @@ fn walk_calls<'e>(expr: &'e Expr, f: &mut impl FnMut(&'e pipec_syntax::expr::Ide
             walk_calls(high, f);
         }
     }
-}
-
-/// Suggest for a name among candidates (re-exported for other passes).
-#[must_use]
-pub fn suggest<'a>(name: &str, candidates: &'a [&'a str]) -> Option<&'a str> {
-    did_you_mean(name, candidates)
 }

@@ -5,7 +5,9 @@
 //! last result, a sub-pipeline a record of its outputs. Paths are typed by walking fields;
 //! values flowing into signature inputs, map sources and declared outputs must fit.
 
-use pipec_diagnostics::{Code, Diagnostic, Diagnostics, Span, did_you_mean_help};
+use pipec_diagnostics::{
+    Code, Diagnostic, Diagnostics, Span, did_you_mean_help, did_you_mean_or_list,
+};
 use pipec_ir::{
     Dialect, Field, Pipeline, PipelineSource, PredictModule, Signature, SignatureRef, Step,
     StepKind, Type, TypeDefKind,
@@ -379,16 +381,7 @@ impl Checker<'_, '_, '_> {
                     None => {
                         if report && self.reported.insert(id.span.start) {
                             let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
-                            let help = did_you_mean_help(&id.name, &names).or_else(|| {
-                                Some(format!(
-                                    "its fields are {}",
-                                    names
-                                        .iter()
-                                        .map(|n| format!("`{n}`"))
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ))
-                            });
+                            let help = did_you_mean_or_list(&id.name, &names, "its fields");
                             self.diagnostics.push(
                                 Diagnostic::new(
                                     Code::P0205,
