@@ -11,6 +11,7 @@ pub mod expr;
 mod json;
 pub mod limits;
 mod node;
+mod node_builder;
 mod scalar_map;
 mod yaml;
 
