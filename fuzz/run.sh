@@ -3,14 +3,14 @@
 #
 #   fuzz/run.sh TARGET [SECONDS] [extra libFuzzer flags...]
 #
-# TARGET is `check` or `expr`; SECONDS defaults to 600. Needs cargo-fuzz
+# TARGET is `check`, `dsl` or `expr`; SECONDS defaults to 600. Needs cargo-fuzz
 # (`cargo install cargo-fuzz`); on a stable toolchain RUSTC_BOOTSTRAP=1 lets it pass its
 # nightly-only flags. Crashes land in fuzz/artifacts/TARGET/; the run goes on after a crash
 # (fork mode), so one run can find several.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-target=${1:?usage: fuzz/run.sh check|expr [SECONDS] [libFuzzer flags...]}
+target=${1:?usage: fuzz/run.sh check|dsl|expr [SECONDS] [libFuzzer flags...]}
 seconds=${2:-600}
 shift $(( $# >= 2 ? 2 : 1 ))
 
@@ -20,6 +20,13 @@ case "$target" in
     # Every pipeline we have: pipeline_ex's corpus (beside the checkout) and our examples.
     find ../../shared/corpus/pipeline_ex ../examples -name '*.yaml' 2>/dev/null | while read -r f; do
       cp "$f" "corpus/check/$(printf '%s' "$f" | md5sum | cut -c1-16).yaml"
+    done
+    max_len=16384
+    ;;
+  dsl)
+    # Every `.pipe` file we have: the examples and the checker's DSL fixtures.
+    find ../examples ../compiler/pipec-check/tests/fixtures/dsl -name '*.pipe' 2>/dev/null | while read -r f; do
+      cp "$f" "corpus/dsl/$(printf '%s' "$f" | md5sum | cut -c1-16).pipe"
     done
     max_len=16384
     ;;
@@ -43,7 +50,7 @@ EOF
     max_len=4096
     ;;
   *)
-    echo "unknown target: $target (check or expr)" >&2
+    echo "unknown target: $target (check, dsl or expr)" >&2
     exit 2
     ;;
 esac

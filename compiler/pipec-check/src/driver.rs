@@ -1,8 +1,8 @@
 //! One `pipec check` from bytes to sorted diagnostics.
 //!
-//! Order: decode → parse (YAML or JSON by extension) → lower → load every `pipeline_file`
-//! the pipelines name (through the [`FileLoader`], transitively; each file once) → the
-//! file-level cycle check → the per-pipeline passes. Files reached only through
+//! Order: decode → parse (YAML, JSON or the `.pipe` DSL, by extension) → lower → load every
+//! `pipeline_file` the pipelines name (through the [`FileLoader`], transitively; each file
+//! once) → the file-level cycle check → the per-pipeline passes. Files reached only through
 //! `pipeline_file` are checked like the ones named on the command line, but do not count in
 //! `files`.
 
@@ -219,11 +219,7 @@ impl Session {
             return None;
         }
         let (text, problem) = decode(&input.bytes);
-        let format = if input.name.to_ascii_lowercase().ends_with(".json") {
-            SourceFormat::Json
-        } else {
-            SourceFormat::Yaml
-        };
+        let format = SourceFormat::from_file_name(&input.name);
         let name = input.name;
         let id = self.sources.add(name.clone(), text);
         self.by_name.insert(name, id);

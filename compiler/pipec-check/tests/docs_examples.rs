@@ -1,7 +1,8 @@
 //! Documentation examples: every diagnostic page in `pipec-diagnostics/docs/` (what `pipec
 //! explain` prints) shows a complete pipeline file as the first ```yaml block of its
 //! `## Example` section, and checking that file alone, as `pipeline.yaml`, must report the
-//! page's own code. A page whose example is a ```json block is checked as `pipeline.json`.
+//! page's own code. A page whose example is a ```json block is checked as `pipeline.json`,
+//! and one whose example is a ```pipe block (the DSL) as `pipeline.pipe`.
 //! Pages whose example cannot stand alone (invalid UTF-8, binary data, a file over the size
 //! limit, files that need other files) say so with `<!-- example: not standalone -->` and
 //! are skipped. All failures are reported together, each with its page.
@@ -39,8 +40,8 @@ fn pages() -> Vec<(String, String)> {
     out
 }
 
-/// The first fenced `yaml` (or `json`) block of the `## Example` section, with the file name
-/// to check it under.
+/// The first fenced `yaml` (or `json`, or `pipe`) block of the `## Example` section, with the
+/// file name to check it under.
 fn example(page: &str) -> Result<(&'static str, String), String> {
     let mut lines = page
         .lines()
@@ -51,6 +52,7 @@ fn example(page: &str) -> Result<(&'static str, String), String> {
         match lines.next().map(str::trim_end) {
             Some("```yaml") => break "pipeline.yaml",
             Some("```json") => break "pipeline.json",
+            Some("```pipe") => break "pipeline.pipe",
             Some(_) => {}
             None => return Err("no ```yaml block under `## Example`".to_owned()),
         }

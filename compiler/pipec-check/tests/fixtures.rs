@@ -8,7 +8,8 @@
 //!     unknwon: 1
 //! ```
 //!
-//! Files that cannot hold comments (JSON, binary, invalid UTF-8) list `LINE CODE` pairs in a
+//! In `.pipe` files the markers are `// expect: P0020` and `// expect-next: P0020`. Files that
+//! cannot hold comments (JSON, binary, invalid UTF-8) list `LINE CODE` pairs in a
 //! sidecar `NAME.expect`. A directory whose name ends in `.multi` is one check of all its
 //! files together (for `pipeline_file` calls between them). Each fixture's rendered human
 //! output is also an insta snapshot under `snapshots/diagnostics/`, and a last test fails
@@ -107,9 +108,22 @@ fn expectations(fixture: &Fixture) -> BTreeSet<(String, u32, String)> {
         let Ok(text) = std::fs::read_to_string(file) else {
             continue;
         };
+        // `.pipe` files comment with `//`, YAML with `#`.
+        let comment = if file.extension().is_some_and(|e| e == "pipe") {
+            "//"
+        } else {
+            "#"
+        };
+        let (next_marker, here_marker) = (
+            format!("{comment} expect-next:"),
+            format!("{comment} expect:"),
+        );
         for (i, line) in text.lines().enumerate() {
             let line_no = u32::try_from(i + 1).unwrap();
-            for (marker, target) in [("# expect-next:", line_no + 1), ("# expect:", line_no)] {
+            for (marker, target) in [
+                (next_marker.as_str(), line_no + 1),
+                (here_marker.as_str(), line_no),
+            ] {
                 if let Some(pos) = line.find(marker) {
                     for code in line[pos + marker.len()..]
                         .split([',', ' '])

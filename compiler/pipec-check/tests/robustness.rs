@@ -106,7 +106,7 @@ fn arbitrary_bytes_never_panic() {
                     alphabet[usize::try_from(state % alphabet.len() as u64).unwrap()]
                 })
                 .collect();
-            for name in ["f.yaml", "f.json"] {
+            for name in ["f.yaml", "f.json", "f.pipe"] {
                 let _ = codes(name, text.clone().into_bytes());
                 let wrapped = format!(
                     "pipec: 1\nname: x\nsteps:\n  - id: a\n    kind: llm\n    prompt: \"{}\"\n",
@@ -140,6 +140,29 @@ fn fuzz_regressions_never_panic() {
                     .all(|d| d.code.as_str().starts_with('P'))
             );
         }
+        seen += 1;
+    }
+    assert!(seen > 0, "no regression inputs in {}", dir.display());
+}
+
+#[test]
+fn dsl_fuzz_regressions_never_panic() {
+    // Inputs the `dsl` fuzz target found (and minimised versions of them). Each once made
+    // the DSL's fast paths disagree with pest, or put a diagnostic span inside a character.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/dsl");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let bytes = std::fs::read(entry.unwrap().path()).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        let file = pipec_diagnostics::FileId(0);
+        let fast = pipec_syntax::dsl::parse_ast(file, &text);
+        assert_eq!(fast, pipec_syntax::dsl::parse_ast_by_pest(file, &text));
+        for d in &fast.1 {
+            let (start, end) = (d.primary.span.start as usize, d.primary.span.end as usize);
+            assert!(start <= end && end <= text.len());
+            assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
+        }
+        let _ = codes("r.pipe", bytes);
         seen += 1;
     }
     assert!(seen > 0, "no regression inputs in {}", dir.display());

@@ -5,10 +5,10 @@ use std::path::{Path, PathBuf};
 
 use pipec_check::{FileLoader, InputFile, LoadError};
 
-const EXTENSIONS: &[&str] = &["yaml", "yml", "json"];
+const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "pipe"];
 
 /// Files named directly are taken whatever their extension; directories are searched
-/// recursively for YAML and JSON files, skipping hidden entries, in sorted order.
+/// recursively for YAML, JSON and `.pipe` files, skipping hidden entries, in sorted order.
 ///
 /// # Errors
 /// A message naming the path that could not be read.

@@ -110,7 +110,7 @@ fn explain_prints_docs_and_rejects_unknown_codes() {
     assert!(stdout(&out).starts_with("# P0202 unknown-step"));
     let by_name = pipec(&["explain", "unknown-step"]);
     assert_eq!(stdout(&by_name), stdout(&out));
-    let bad = pipec(&["explain", "P0020"]);
+    let bad = pipec(&["explain", "P0999"]);
     assert_eq!(bad.status.code(), Some(2));
 }
 
@@ -157,7 +157,7 @@ fn walk_count(dir: &Path) -> u64 {
             if p.is_dir() {
                 walk_count(&p)
             } else {
-                u64::from(p.extension().is_some_and(|e| e == "yaml"))
+                u64::from(p.extension().is_some_and(|e| e == "yaml" || e == "pipe"))
             }
         })
         .sum()

@@ -1,7 +1,8 @@
 //! The registry of stable diagnostic codes.
 //!
-//! A code is `P` plus four digits grouped by phase: P00xx input and syntax, P01xx structure,
-//! P02xx names and expressions, P03xx cycles, P04xx types, P05xx resource limits, P06xx lints.
+//! A code is `P` plus four digits grouped by phase: P00xx input and syntax (P0020–P0039 for
+//! the DSL), P01xx structure, P02xx names and expressions, P03xx cycles, P04xx types, P05xx
+//! resource limits, P06xx lints.
 //! Codes are never reused or renumbered. Each has a kebab-case name, a fixed severity and a
 //! documentation page in `docs/PXXXX.md` (sections: what it means, why, example, how to fix),
 //! which `pipec explain` prints. A test fails when a page is missing a section, and the
@@ -62,6 +63,15 @@ codes! {
     P0009 "duplicate-key" Error;
     P0010 "file-too-large" Error;
     P0011 "multiple-documents" Error;
+    // Syntax of the pipec DSL (`.pipe` files).
+    P0020 "dsl-syntax" Error;
+    P0021 "unclosed-delimiter" Error;
+    P0022 "unmatched-delimiter" Error;
+    P0023 "unknown-declaration" Error;
+    P0024 "misplaced-statement" Error;
+    P0025 "declared-twice" Error;
+    P0026 "missing-pipeline-declaration" Error;
+    P0027 "dangling-doc-comment" Warning;
     // Structure.
     P0100 "not-a-pipeline" Error;
     P0101 "unknown-key" Error;

@@ -1,12 +1,14 @@
-//! pipec's front-ends. YAML (through saphyr's spanned events) and JSON (a small parser of
-//! our own) both produce the same [`Document`]: a tree of typed scalars, sequences and
-//! mappings with a byte [`Span`](pipec_diagnostics::Span) on every node. The template and
-//! condition language (`grammar/expr.pest`) is parsed by [`expr`].
+//! pipec's front-ends. YAML (through saphyr's spanned events), JSON (a small parser of our
+//! own) and the pipec DSL (`.pipe`, [`dsl`]) all produce the same [`Document`]: a tree of
+//! typed scalars, sequences and mappings with a byte [`Span`](pipec_diagnostics::Span) on
+//! every node. The template and condition language (`grammar/expr.pest`) is parsed by
+//! [`expr`].
 //!
 //! **Invariant:** front-ends never fail. They return whatever tree they could build plus
 //! diagnostics, and they never panic, recurse without bound or allocate without bound on
 //! any input (see [`limits`]).
 
+pub mod dsl;
 pub mod expr;
 mod json;
 pub mod limits;
@@ -15,6 +17,7 @@ mod node_builder;
 mod scalar_map;
 mod yaml;
 
+pub use dsl::parse_pipe;
 pub use json::parse_json;
 pub use node::{Document, Entry, MapRef, NodeId, NodeKind, NodeRef, ScalarStyle};
 pub use scalar_map::{ScalarMapper, value_range_to_span};
@@ -29,6 +32,24 @@ pub enum SourceFormat {
     Yaml,
     /// JSON (RFC 8259).
     Json,
+    /// The pipec DSL (`.pipe`).
+    Pipe,
+}
+
+impl SourceFormat {
+    /// The format a file name's extension selects: `.json` is JSON, `.pipe` the DSL, and
+    /// anything else YAML.
+    #[must_use]
+    pub fn from_file_name(name: &str) -> SourceFormat {
+        let lower = name.to_ascii_lowercase();
+        if lower.ends_with(".json") {
+            SourceFormat::Json
+        } else if lower.ends_with(".pipe") {
+            SourceFormat::Pipe
+        } else {
+            SourceFormat::Yaml
+        }
+    }
 }
 
 /// What a front-end returns: a document when one could be built, and every problem found.
@@ -47,5 +68,6 @@ pub fn parse(file: FileId, text: &str, format: SourceFormat) -> Parsed {
     match format {
         SourceFormat::Yaml => parse_yaml(file, text),
         SourceFormat::Json => parse_json(file, text),
+        SourceFormat::Pipe => parse_pipe(file, text),
     }
 }

@@ -25,6 +25,9 @@ pub enum ScalarStyle {
     Literal,
     /// `>` block.
     Folded,
+    /// A DSL expression written bare where a template is expected (`code = inputs.code`):
+    /// the value is the source text wrapped in `{{ ` and ` }}`.
+    Bare,
 }
 
 /// What a node holds. Scalars are resolved with the YAML 1.2 core schema; quoted scalars are

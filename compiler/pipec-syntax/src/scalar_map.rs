@@ -7,6 +7,10 @@
 //! quotes, escape sequences and line breaks. The walk looks only a short window ahead, so a
 //! character that does not appear literally (an escape such as `\u00e9`) costs nothing and
 //! does not derail the rest.
+//!
+//! A DSL expression written bare where a template is expected ([`ScalarStyle::Bare`]) has
+//! a value that is its source text wrapped in `{{ ` and ` }}`: the wrapper maps to the ends
+//! of the text, and the text itself maps one to one.
 
 use pipec_diagnostics::Span;
 
@@ -23,6 +27,9 @@ pub struct ScalarMapper<'a> {
     base: usize,
     body: &'a [u8],
     value: &'a [u8],
+    /// Bytes at the start of the value that are not in the source (the `{{ ` of a bare
+    /// expression).
+    synthetic: usize,
     verbatim: bool,
     fallback: Span,
 }
@@ -42,11 +49,16 @@ impl<'a> ScalarMapper<'a> {
             .unwrap_or("");
         let body_offset = body_start(raw, style);
         let body = raw.get(body_offset..).unwrap_or("");
+        let (value, synthetic) = match style {
+            ScalarStyle::Bare => bare_inner(value),
+            _ => (value, 0),
+        };
         ScalarMapper {
             file: node_span.file,
             base: node_span.start as usize + body_offset,
             body: body.as_bytes(),
             value: value.as_bytes(),
+            synthetic,
             verbatim: body.as_bytes().starts_with(value.as_bytes()),
             fallback: node_span,
         }
@@ -55,6 +67,8 @@ impl<'a> ScalarMapper<'a> {
     /// The file span of `value[range]`.
     #[must_use]
     pub fn map(&self, range: std::ops::Range<usize>) -> Span {
+        let range =
+            range.start.saturating_sub(self.synthetic)..range.end.saturating_sub(self.synthetic);
         if self.body.is_empty() && !self.value.is_empty() {
             return self.fallback;
         }
@@ -84,10 +98,22 @@ pub fn value_range_to_span(
     ScalarMapper::new(source, node_span, style, value).map(range)
 }
 
+/// The source text of a bare expression's value `{{ text }}`, and the length of the
+/// wrapper before it.
+fn bare_inner(value: &str) -> (&str, usize) {
+    match value
+        .strip_prefix("{{ ")
+        .and_then(|rest| rest.strip_suffix(" }}"))
+    {
+        Some(inner) => (inner, 3),
+        None => (value, 0),
+    }
+}
+
 /// Where the value's characters begin inside the raw scalar text.
 fn body_start(raw: &str, style: ScalarStyle) -> usize {
     match style {
-        ScalarStyle::Plain => 0,
+        ScalarStyle::Plain | ScalarStyle::Bare => 0,
         ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
             usize::from(raw.starts_with(['\'', '"']))
         }
@@ -143,6 +169,21 @@ mod tests {
         let at = value.find("steps").unwrap();
         let s = value_range_to_span(src, node, ScalarStyle::Literal, value, at..at + 7);
         assert_eq!(span_text(src, s), "steps.a");
+    }
+
+    #[test]
+    fn bare_expressions_map_through_their_wrapper() {
+        let src = "step a = predict qa(q = steps.b.x == 'y')";
+        let text = "steps.b.x == 'y'";
+        let at = src.find(text).unwrap();
+        let node = Span::new(FileId(0), at as u32, (at + text.len()) as u32);
+        let value = format!("{{{{ {text} }}}}");
+        let mapper = ScalarMapper::new(src, node, ScalarStyle::Bare, &value);
+        let x = value.find('x').unwrap();
+        assert_eq!(span_text(src, mapper.map(x..x + 1)), "x");
+        let quote = value.find('\'').unwrap();
+        assert_eq!(span_text(src, mapper.map(quote..quote + 3)), "'y'");
+        assert_eq!(span_text(src, mapper.map(0..value.len())), text);
     }
 
     #[test]
