@@ -16,6 +16,8 @@
 //! - `PIPEC_BENCH_SIZES`: comma-separated step counts instead of `1000,10000,100000`
 //!   (goals whose sizes are missing are skipped);
 //! - `PIPEC_BENCH_NO_PYYAML=1`: skip the PyYAML column;
+//! - `PIPEC_BENCH_ONLY_PARSER=1`: only run the parser-only floor, the same way (to compare
+//!   instruction counts of the two under callgrind);
 //! - `PIPEC_BENCH_ONLY_CHECK=1`: only run the full check, repeatedly, with no tables
 //!   (for profilers such as `valgrind --tool=callgrind`).
 
@@ -49,6 +51,11 @@ struct Case {
     pyyaml_s: Option<f64>,
     phases: Vec<(&'static str, f64)>,
 }
+
+/// The same allocator as the `pipec` binary (`compiler/pipec-cli/src/main.rs`), for both the
+/// floor and the check, so the figures are what a user of the binary gets.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     match run() {
@@ -323,6 +330,18 @@ fn run() -> Result<bool, String> {
             assert_clean(steps, &text)?;
             let median = median_time(reps_for(steps), || time_check(steps, &text));
             println!("{steps} steps: check {:.2} ms", median * 1e3);
+        }
+        return Ok(true);
+    }
+    if env_flag("PIPEC_BENCH_ONLY_PARSER") {
+        for &steps in &sizes {
+            let text = generate(steps);
+            let median = median_time(reps_for(steps), || {
+                let start = Instant::now();
+                black_box(parse_only(&text)).ok();
+                start.elapsed()
+            });
+            println!("{steps} steps: parser-only {:.2} ms", median * 1e3);
         }
         return Ok(true);
     }
