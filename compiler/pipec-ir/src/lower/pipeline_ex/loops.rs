@@ -139,11 +139,11 @@ pub(super) fn lower_while(
             span: None,
         },
         Some(node) => match node.kind() {
-            NodeKind::Int(n) if (1..=MAX_ITERATIONS_CAP as i64).contains(n) => Bound {
+            NodeKind::Int(n) if (1..=MAX_ITERATIONS_CAP as i64).contains(&n) => Bound {
                 value: n.unsigned_abs(),
                 span: Some(node.span()),
             },
-            NodeKind::Int(n) if *n > MAX_ITERATIONS_CAP as i64 => {
+            NodeKind::Int(n) if n > MAX_ITERATIONS_CAP as i64 => {
                 ctx.push(
                     Diagnostic::new(
                         Code::P0110,
