@@ -18,15 +18,18 @@ use super::keys::{
     TOKEN_BUDGET_HINTS,
 };
 use super::read::{check_keys, positive, soft_one_of, string_list};
+use crate::ir::TemplateValue;
 use crate::lower::Ctx;
 
 /// What the rest of the lowering needs from a `claude_options` map.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct ClaudeOptions {
     /// `timeout_ms`, when the provider honours it.
     pub timeout_ms: Option<u64>,
     /// Provider-level attempts (`retry_config.max_retries` > 0 on an enhanced type).
     pub attempts: Option<u64>,
+    /// `system_prompt` and `append_system_prompt`, whose references must resolve.
+    pub templates: Vec<TemplateValue>,
 }
 
 /// Check a `claude_options` map. `step_type` decides which provider reads it: plain `claude`
@@ -94,7 +97,8 @@ pub(super) fn claude_options(
                 ctx.bool(value, &format!("`{key_text}`"));
             }
             "system_prompt" | "append_system_prompt" => {
-                ctx.template(value, &format!("`{key_text}`"));
+                out.templates
+                    .extend(ctx.template(value, &format!("`{key_text}`")));
             }
             "cwd"
             | "model"

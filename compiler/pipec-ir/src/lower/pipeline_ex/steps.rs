@@ -18,7 +18,7 @@ use super::keys::{
 };
 use super::read::{check_keys, documented_only, head_span, present, required};
 use super::{file_ops, llm, loops, nested, transform, vars};
-use crate::ir::{Name, Step, StepKind};
+use crate::ir::{Name, Step, StepKind, TemplateValue};
 use crate::lower::Ctx;
 
 /// What the steps of one list can see.
@@ -53,6 +53,9 @@ pub(super) struct Lowered {
     pub max_attempts: u32,
     /// Per-attempt timeout in seconds.
     pub timeout_s: Option<f64>,
+    /// Templates in the step's options (`claude_options.system_prompt`, a task's
+    /// `output_to_file`, ...), kept so their references are resolved.
+    pub extra_templates: Vec<TemplateValue>,
 }
 
 impl Lowered {
@@ -62,6 +65,7 @@ impl Lowered {
             kind: Some(kind),
             max_attempts: 1,
             timeout_s: None,
+            extra_templates: Vec::new(),
         }
     }
 
@@ -71,6 +75,7 @@ impl Lowered {
             kind: None,
             max_attempts: 1,
             timeout_s: None,
+            extra_templates: Vec::new(),
         }
     }
 }
@@ -146,7 +151,7 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
         Some(node) if ty.text != "while_loop" => Some(ctx.condition(node, "a step condition")),
         _ => None,
     };
-    let extra_templates: Vec<_> = present(map, "output_to_file")
+    let mut extra_templates: Vec<_> = present(map, "output_to_file")
         .and_then(|node| ctx.template(node, "`output_to_file`"))
         .into_iter()
         .collect();
@@ -182,6 +187,7 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
         _ => llm::lower_llm(ctx, map, info, env),
     };
 
+    extra_templates.extend(lowered.extra_templates);
     let step = match (&name, lowered.kind) {
         (Some(id), Some(kind)) => Some(Step {
             id: id.clone(),
