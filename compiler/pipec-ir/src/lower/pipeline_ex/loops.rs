@@ -10,7 +10,7 @@ use pipec_syntax::{MapRef, NodeKind};
 
 use super::read::{positive, present, required};
 use super::sources::{Grammar, lower_source};
-use super::steps::{Env, Lowered, StepInfo, lower_steps};
+use super::steps::{Env, Lowered, StepInfo, lower_steps, warn_if_empty_body};
 use crate::ir::{Bound, LoopCondition, Name, StepKind};
 use crate::lower::Ctx;
 
@@ -35,14 +35,17 @@ pub(super) fn lower_for(
     let over = required(ctx, map, "data_source", info.context, info.at)
         .and_then(|n| lower_source(ctx, n, Grammar::ForLoop, "`data_source`"));
     let steps = match required(ctx, map, "steps", info.context, info.at) {
-        Some(node) => lower_steps(
-            ctx,
-            node,
-            Env {
-                in_loop: true,
-                ..env
-            },
-        ),
+        Some(node) => {
+            warn_if_empty_body(ctx, node, info.context);
+            lower_steps(
+                ctx,
+                node,
+                Env {
+                    in_loop: true,
+                    ..env
+                },
+            )
+        }
         None => Vec::new(),
     };
 
@@ -122,14 +125,17 @@ pub(super) fn lower_while(
         Some(LoopCondition::While(ctx.condition(node, "a while_loop condition")))
     });
     let steps = match required(ctx, map, "steps", info.context, info.at) {
-        Some(node) => lower_steps(
-            ctx,
-            node,
-            Env {
-                in_loop: true,
-                ..env
-            },
-        ),
+        Some(node) => {
+            warn_if_empty_body(ctx, node, info.context);
+            lower_steps(
+                ctx,
+                node,
+                Env {
+                    in_loop: true,
+                    ..env
+                },
+            )
+        }
         None => Vec::new(),
     };
 

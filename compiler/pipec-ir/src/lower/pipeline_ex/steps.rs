@@ -86,6 +86,22 @@ pub(super) fn ms_to_s(ms: u64) -> f64 {
     ms as f64 / 1000.0
 }
 
+/// P0110 for the empty `steps:` of a loop body or an inline pipeline: pipeline_ex's loader
+/// checks only top-level steps, so such a body loads and silently runs nothing.
+pub(super) fn warn_if_empty_body(ctx: &mut Ctx<'_>, node: NodeRef<'_>, owner: &str) {
+    if node
+        .as_seq()
+        .is_some_and(|mut items| items.next().is_none())
+    {
+        ctx.push(
+            Diagnostic::new(Code::P0110, node.span(), format!("{owner} has no steps"))
+                .with_primary_label("an empty body runs nothing")
+                .with_note("pipeline_ex's loader checks only top-level steps, so this loads and does nothing")
+                .with_help("add the steps this body should run, or remove it"),
+        );
+    }
+}
+
 /// Lower a `steps:` list; P0104 when it is not a list.
 pub(super) fn lower_steps(ctx: &mut Ctx<'_>, node: NodeRef<'_>, env: Env<'_>) -> Vec<Step> {
     let Some(items) = ctx.seq(node, "`steps`") else {
