@@ -162,13 +162,13 @@ pub fn resolve<'p>(pipeline: &'p Pipeline, diagnostics: &mut Diagnostics) -> Res
         step_paths: HashMap::with_capacity_and_hasher(rows, rustc_hash::FxBuildHasher),
         used_inputs: HashSet::default(),
         used_steps: vec![false; rows],
-        all_vars: HashSet::default(),
+        all_vars: HashMap::default(),
         next_idx: 0,
         site_buffer: Vec::new(),
         path_buffer: Vec::new(),
     };
     if pipeline.dialect == Dialect::PipelineEx {
-        collect_set_vars(&pipeline.steps, &mut resolver.all_vars);
+        resolver.collect_set_vars();
         resolver.merged_duplicates();
     }
     let mut scope = Scope::with_capacity(rows);
@@ -184,17 +184,6 @@ pub fn resolve<'p>(pipeline: &'p Pipeline, diagnostics: &mut Diagnostics) -> Res
     }
 }
 
-fn collect_set_vars<'p>(steps: &'p [Step], out: &mut HashSet<&'p str>) {
-    for step in steps {
-        if let StepKind::Set { vars } = &step.kind {
-            out.extend(vars.iter().map(|b| b.name.text.as_str()));
-        }
-        for body in bodies(step) {
-            collect_set_vars(body, out);
-        }
-    }
-}
-
 struct Resolver<'p, 'd> {
     pipeline: &'p Pipeline,
     table: StepTable<'p>,
@@ -203,8 +192,9 @@ struct Resolver<'p, 'd> {
     step_paths: HashMap<u32, StepIdx>,
     used_inputs: HashSet<&'p str>,
     used_steps: Vec<bool>,
-    /// pipeline_ex: every variable any set_variable sets (scopes are dynamic there).
-    all_vars: HashSet<&'p str>,
+    /// pipeline_ex: every variable any set_variable sets (scopes are dynamic there), with
+    /// each step that sets it and where.
+    all_vars: HashMap<&'p str, Vec<(StepIdx, Span)>>,
     next_idx: StepIdx,
     /// Reused across steps so the walk allocates no list per step.
     site_buffer: Vec<Site<'p>>,
@@ -220,6 +210,36 @@ struct From {
 }
 
 impl<'p> Resolver<'p, '_> {
+    /// pipeline_ex: where each set_variable variable is set.
+    fn collect_set_vars(&mut self) {
+        for (idx, row) in self.table.rows.iter().enumerate() {
+            if let StepKind::Set { vars } = &row.step.kind {
+                for var in vars {
+                    self.all_vars
+                        .entry(var.name.text.as_str())
+                        .or_default()
+                        .push((idx, var.name.span));
+                }
+            }
+        }
+    }
+
+    /// Whether a set of a variable at `set` can have run before step `reader` reads it in a
+    /// later iteration: both are inside one loop.
+    fn set_in_enclosing_loop(&self, reader: StepIdx, set: StepIdx) -> bool {
+        let mut at = self.table.rows.get(reader).and_then(|r| r.parent);
+        while let Some(ancestor) = at {
+            let row = &self.table.rows[ancestor];
+            if matches!(row.step.kind, StepKind::Map { .. } | StepKind::Loop { .. })
+                && self.table.is_ancestor(ancestor, set)
+            {
+                return true;
+            }
+            at = row.parent;
+        }
+        false
+    }
+
     fn mark_used(&mut self, idx: StepIdx) {
         if let Some(used) = self.used_steps.get_mut(idx) {
             *used = true;
@@ -644,17 +664,34 @@ impl<'p> Resolver<'p, '_> {
                 let Some(name) = path.segments.get(1).and_then(|s| s.name()) else {
                     return;
                 };
-                self.pex_variable(name, self.span(&path.span));
+                self.pex_variable(name, self.span(&path.span), from, scope);
             }
-            _ => self.pex_variable(head, head_span),
+            _ => self.pex_variable(head, head_span, from, scope),
         }
     }
 
-    fn pex_variable(&mut self, name: &str, span: Span) {
-        if self.all_vars.contains(name) {
+    fn pex_variable(&mut self, name: &str, span: Span, from: From, scope: &Scope<'p>) {
+        if let Some(sets) = self.all_vars.get(name) {
+            let set_before = scope.has_var(name)
+                || from.step.is_none_or(|reader| {
+                    sets.iter()
+                        .any(|&(set, _)| self.set_in_enclosing_loop(reader, set))
+                });
+            if !set_before && let Some(&(_, set_span)) = sets.first() {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::P0207,
+                        span,
+                        format!("`{name}` is read before any set_variable step sets it"),
+                    )
+                    .with_primary_label("pipeline_ex renders this as an empty string here")
+                    .with_label(set_span, "set here, by a step that runs later")
+                    .with_help("move the set_variable step before this one"),
+                );
+            }
             return;
         }
-        let mut known: Vec<&str> = self.all_vars.iter().copied().collect();
+        let mut known: Vec<&str> = self.all_vars.keys().copied().collect();
         known.sort_unstable();
         let help = if self.table.by_id.contains_key(name) {
             Some(format!(
@@ -706,7 +743,7 @@ impl<'p> Resolver<'p, '_> {
         }
         if from.site == SiteKind::Source
             && (head == "context"
-                || self.all_vars.contains(head)
+                || self.all_vars.contains_key(head)
                 || scope.loop_vars.contains(&head))
         {
             return;
