@@ -12,7 +12,7 @@ use super::keys::{BATCH_TASK, ENHANCED_CLAUDE, NEEDS_PROMPT, PARALLEL_TASK, PRES
 use super::options::{self, ClaudeOptions};
 use super::prompt::{StringPrompt, lower_prompt};
 use super::read::{check_keys, head_span, positive, present, required};
-use super::steps::{Env, Lowered, StepInfo, ms_to_s};
+use super::steps::{Env, Lowered, StepInfo, loader_note, ms_to_s};
 use crate::ir::{Name, PromptPart, StepKind, Task, TemplateValue};
 use crate::lower::Ctx;
 
@@ -51,7 +51,7 @@ pub(super) fn lower_llm(
                 options::token_budget(ctx, budget, info.context);
             }
             if let Some(functions) = present(map, "functions") {
-                options::functions(ctx, functions, env.functions);
+                options::functions(ctx, functions, env.functions, info.loader_checked);
             }
             if let Some(timeout) = present(map, "timeout_ms") {
                 timeout_ms = positive(ctx, timeout, "`timeout_ms`");
@@ -90,7 +90,14 @@ pub(super) fn lower_llm(
         "claude_batch" => claude_batch(ctx, map, info, &mut extra_templates),
         _ => {
             let prompt = match present(map, "prompt") {
-                Some(node) => lower_prompt(ctx, node, info.context, StringPrompt::Rejected),
+                Some(node) => {
+                    let strings = if info.loader_checked {
+                        StringPrompt::Rejected
+                    } else {
+                        StringPrompt::BuilderOnly
+                    };
+                    lower_prompt(ctx, node, info.context, strings)
+                }
                 None => {
                     if NEEDS_PROMPT.contains(&ty) {
                         missing_prompt(ctx, info);
@@ -122,9 +129,10 @@ fn missing_prompt(ctx: &mut Ctx<'_>, info: StepInfo<'_>) {
             format!("{} is missing `prompt`", info.context),
         )
         .with_primary_label(format!("a `{}` step needs a prompt", info.ty))
-        .with_note(
-            "pipeline_ex's loader rejects the workflow (\"missing required 'prompt' field\")",
-        )
+        .with_note(loader_note(
+            info.loader_checked,
+            "missing required 'prompt' field",
+        ))
         .with_help("add `prompt: [{type: static, content: ...}]`"),
     );
 }
@@ -193,10 +201,17 @@ fn claude_batch(
     let Some(node) = present(map, "tasks") else {
         if shared.is_none() {
             ctx.push(
-                Diagnostic::new(Code::P0103, info.at, format!("{} has neither `prompt` nor `tasks`", info.context))
-                    .with_primary_label("a claude_batch step needs one of them")
-                    .with_note("pipeline_ex's loader rejects the workflow (\"must have either 'prompt' or 'tasks' field\")")
-                    .with_help("add `tasks: [{task_id: ..., prompt: [...]}]`"),
+                Diagnostic::new(
+                    Code::P0103,
+                    info.at,
+                    format!("{} has neither `prompt` nor `tasks`", info.context),
+                )
+                .with_primary_label("a claude_batch step needs one of them")
+                .with_note(loader_note(
+                    info.loader_checked,
+                    "must have either 'prompt' or 'tasks' field",
+                ))
+                .with_help("add `tasks: [{task_id: ..., prompt: [...]}]`"),
             );
         }
         return Some(StepKind::Llm {

@@ -42,6 +42,7 @@ pub(super) fn lower_for(
                 node,
                 Env {
                     in_loop: true,
+                    loader_checked: false,
                     ..env
                 },
             )
@@ -132,6 +133,7 @@ pub(super) fn lower_while(
                 node,
                 Env {
                     in_loop: true,
+                    loader_checked: false,
                     ..env
                 },
             )

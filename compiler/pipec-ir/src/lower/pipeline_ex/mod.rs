@@ -167,6 +167,7 @@ pub(super) fn lower_workflow(ctx: &mut Ctx<'_>, map: MapRef<'_>, origin: Origin<
                 Env {
                     functions: functions.as_deref(),
                     in_loop: false,
+                    loader_checked: matches!(origin, Origin::File),
                 },
             )
         }

@@ -227,7 +227,12 @@ pub(super) fn token_budget(ctx: &mut Ctx<'_>, node: NodeRef<'_>, context: &str) 
 /// A Gemini step's `functions`: names that must be declared under the workflow's
 /// `gemini_functions`; the loader rejects unknown ones. `declared` is `None` where the set
 /// is unknowable (an inline nested pipeline without its own `gemini_functions`).
-pub(super) fn functions(ctx: &mut Ctx<'_>, node: NodeRef<'_>, declared: Option<&[String]>) {
+pub(super) fn functions(
+    ctx: &mut Ctx<'_>,
+    node: NodeRef<'_>,
+    declared: Option<&[String]>,
+    loader_checked: bool,
+) {
     let Some(items) = ctx.seq(node, "`functions`") else {
         return;
     };
@@ -260,9 +265,10 @@ pub(super) fn functions(ctx: &mut Ctx<'_>, node: NodeRef<'_>, declared: Option<&
                 format!("unknown gemini function `{}`", name.text),
             )
             .with_primary_label("not declared under `gemini_functions`")
-            .with_note(
-                "pipeline_ex's loader rejects the workflow (\"references undefined function\")",
-            )
+            .with_note(super::steps::loader_note(
+                loader_checked,
+                "references undefined function",
+            ))
             .with_help(help),
         );
     }

@@ -29,6 +29,20 @@ pub(super) struct Env<'e> {
     /// Whether the list is a loop body (run by `Loop.do_execute_step`, which supports fewer
     /// step types).
     pub in_loop: bool,
+    /// Whether pipeline_ex's loader validates these steps: only a file's top-level steps.
+    /// Elsewhere what the loader would reject is found only when the step runs.
+    pub loader_checked: bool,
+}
+
+/// The note for a fault pipeline_ex's loader reports as `loader_error` on a top-level step;
+/// on a nested step nothing checks it before it runs.
+pub(super) fn loader_note(loader_checked: bool, loader_error: &str) -> String {
+    if loader_checked {
+        format!("pipeline_ex's loader rejects the workflow (\"{loader_error}\")")
+    } else {
+        "pipeline_ex's loader checks only top-level steps, so this fails when the step runs"
+            .to_owned()
+    }
 }
 
 /// What one step's lowering needs to know about the step.
@@ -42,6 +56,8 @@ pub(super) struct StepInfo<'s> {
     pub at: Span,
     /// The step's id, if it has one.
     pub id: Option<&'s Name>,
+    /// Whether pipeline_ex's loader validates this step (see [`Env::loader_checked`]).
+    pub loader_checked: bool,
 }
 
 /// The kind-specific part of a step.
@@ -145,7 +161,7 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
     let Some(ty) = ty else { return (name, None) };
 
     if !STEP_TYPES.contains(&ty.text.as_str()) {
-        report_bad_type(ctx, &ty);
+        report_bad_type(ctx, &ty, env.loader_checked);
         return (name, None);
     }
     if env.in_loop && NOT_IN_LOOPS.contains(&ty.text.as_str()) {
@@ -191,6 +207,7 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
         context: &context,
         at,
         id: name.as_ref(),
+        loader_checked: env.loader_checked,
     };
     let lowered = match ty.text.as_str() {
         "set_variable" => vars::lower_set_variable(ctx, map, info),
@@ -223,7 +240,7 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
 }
 
 /// P0115 for a documented-only type, P0106 for anything else.
-fn report_bad_type(ctx: &mut Ctx<'_>, ty: &Name) {
+fn report_bad_type(ctx: &mut Ctx<'_>, ty: &Name, loader_checked: bool) {
     if UNIMPLEMENTED_TYPES.contains(&ty.text.as_str()) {
         ctx.push(
             Diagnostic::new(
@@ -231,9 +248,11 @@ fn report_bad_type(ctx: &mut Ctx<'_>, ty: &Name) {
                 ty.span,
                 format!("step type `{}` is not implemented by pipeline_ex", ty.text),
             )
-            .with_primary_label(
-                "documented, but the loader rejects it and the executor has no case for it",
-            )
+            .with_primary_label(if loader_checked {
+                "documented, but the loader rejects it and the executor has no case for it"
+            } else {
+                "documented, but the executor has no case for it"
+            })
             .with_help(unimplemented_help(&ty.text)),
         );
         return;
@@ -254,7 +273,11 @@ fn report_bad_type(ctx: &mut Ctx<'_>, ty: &Name) {
             ty.span,
             format!("unknown step type `{}`", ty.text),
         )
-        .with_primary_label("pipeline_ex's loader rejects this type")
+        .with_primary_label(if loader_checked {
+            "pipeline_ex's loader rejects this type"
+        } else {
+            "pipeline_ex has no such step type; this fails when the step runs"
+        })
         .with_help(help),
     );
 }
