@@ -4,6 +4,7 @@
 
 mod ast;
 mod parse;
+mod print;
 
 pub use ast::*;
 pub use parse::{parse_expr, parse_template};

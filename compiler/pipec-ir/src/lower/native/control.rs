@@ -108,7 +108,9 @@ pub fn map<'d>(ctx: &mut Ctx<'_>, map: MapRef<'d>, id: &Name, scope: &mut Scope<
     };
     let item =
         item.unwrap_or_else(|| Name::new(DEFAULT_ITEM, over_node.map_or(map.span(), |n| n.span())));
-    let max_items = map.get("max_items").map(|n| written_bound(ctx, n, "`max_items`"));
+    let max_items = map
+        .get("max_items")
+        .map(|n| written_bound(ctx, n, "`max_items`"));
     let max_parallel = map
         .get("max_parallel")
         .and_then(|n| positive(ctx, n, "`max_parallel`"));
