@@ -7,14 +7,45 @@ use pipec_diagnostics::{Code, Diagnostic, FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle as YamlStyle, ScanError};
 
 use crate::Parsed;
+
+pub(crate) mod fast;
 use crate::limits::{MAX_ALIAS_EXPANSION, MAX_DEPTH};
 use crate::node::{Document, Entry, NodeId, NodeKind, ScalarStyle};
 
 /// Parse YAML text. Never panics; see [`Parsed`].
 #[must_use]
 pub fn parse_yaml(file: FileId, text: &str) -> Parsed {
+    // Most pipeline files are plain block YAML, which the fast path reads directly; anything
+    // it is unsure of (and every error) goes through saphyr, the reference reader.
+    let mut builder = Builder::new(file, text);
+    if fast::build(&mut builder).is_ok() {
+        return finish(file, builder, Ok(()));
+    }
+    parse_with_saphyr(file, text)
+}
+
+/// The fast path alone: `None` when it leaves the text to saphyr. For differential tests
+/// and fuzzing, which check it against [`parse_with_saphyr`].
+#[doc(hidden)]
+#[must_use]
+pub fn parse_fast_only(file: FileId, text: &str) -> Option<Parsed> {
+    let mut builder = Builder::new(file, text);
+    fast::build(&mut builder).ok()?;
+    Some(finish(file, builder, Ok(())))
+}
+
+/// Parse with saphyr's events alone (the reference the fast path is tested against).
+#[doc(hidden)]
+#[must_use]
+pub fn parse_with_saphyr(file: FileId, text: &str) -> Parsed {
     let mut builder = Builder::new(file, text);
     let outcome = builder.run();
+    finish(file, builder, outcome)
+}
+
+/// The document a finished build gives, with the whole-document checks (alias expansion,
+/// emptiness).
+fn finish(file: FileId, builder: Builder<'_>, outcome: Result<(), ()>) -> Parsed {
     let Builder {
         mut doc,
         mut diagnostics,
@@ -255,43 +286,58 @@ impl<'a> Builder<'a> {
                 }
                 Event::Scalar(value, style, anchor, _tag) => {
                     let span = tight_scalar_span(self.text, span, style);
-                    let kind = resolve_scalar(&value, style);
-                    self.sizes.push(1);
-                    let id = self.doc.push_scalar(kind, span);
-                    if anchor != 0 {
-                        self.anchors.insert(anchor, id);
-                    }
-                    self.attach(id, 1, span)?;
+                    self.scalar(resolve_scalar(&value, style), span, anchor)?;
                 }
-                Event::SequenceStart(anchor, _) => {
-                    self.open(
-                        Frame::Seq {
-                            start: span.start,
-                            anchor,
-                            at: self.scratch_items.len(),
-                            size: 1,
-                            last_end: span.end,
-                        },
-                        span,
-                    )?;
-                }
-                Event::MappingStart(anchor, _) => {
-                    self.open(
-                        Frame::Map {
-                            start: span.start,
-                            anchor,
-                            at: self.scratch_entries.len(),
-                            key: None,
-                            seen: KeySet::default(),
-                            size: 1,
-                            last_end: span.end,
-                        },
-                        span,
-                    )?;
-                }
+                Event::SequenceStart(anchor, _) => self.start_seq(span, anchor)?,
+                Event::MappingStart(anchor, _) => self.start_map(span, anchor)?,
                 Event::SequenceEnd | Event::MappingEnd => self.close(span)?,
             }
         }
+    }
+
+    /// A scalar at its exact span (`anchor` 0: none).
+    pub(crate) fn scalar(
+        &mut self,
+        kind: NodeKind<'_>,
+        span: Span,
+        anchor: usize,
+    ) -> Result<(), ()> {
+        self.sizes.push(1);
+        let id = self.doc.push_scalar(kind, span);
+        if anchor != 0 {
+            self.anchors.insert(anchor, id);
+        }
+        self.attach(id, 1, span)
+    }
+
+    /// A sequence starts; `span` is its start event's (a block sequence's is empty).
+    pub(crate) fn start_seq(&mut self, span: Span, anchor: usize) -> Result<(), ()> {
+        self.open(
+            Frame::Seq {
+                start: span.start,
+                anchor,
+                at: self.scratch_items.len(),
+                size: 1,
+                last_end: span.end,
+            },
+            span,
+        )
+    }
+
+    /// A mapping starts; `span` is its start event's (a block mapping's is empty).
+    pub(crate) fn start_map(&mut self, span: Span, anchor: usize) -> Result<(), ()> {
+        self.open(
+            Frame::Map {
+                start: span.start,
+                anchor,
+                at: self.scratch_entries.len(),
+                key: None,
+                seen: KeySet::default(),
+                size: 1,
+                last_end: span.end,
+            },
+            span,
+        )
     }
 
     fn open(&mut self, frame: Frame, span: Span) -> Result<(), ()> {
@@ -309,7 +355,9 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn close(&mut self, end: Span) -> Result<(), ()> {
+    /// The innermost collection ends; `end` is its end event's span (at the bracket of a
+    /// flow collection).
+    pub(crate) fn close(&mut self, end: Span) -> Result<(), ()> {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
