@@ -30,9 +30,6 @@ pub(super) fn build(builder: &mut Builder<'_>) -> Fast<()> {
     let text = builder.text;
     // Tabs and carriage returns change what counts as indentation and line ends; leave
     // them to saphyr rather than model them.
-    if !plain_text(text.as_bytes()) {
-        return Err(Bail);
-    }
     let mut reader = Reader {
         text,
         bytes: text.as_bytes(),
@@ -44,7 +41,7 @@ pub(super) fn build(builder: &mut Builder<'_>) -> Fast<()> {
     reader.document()
 }
 
-/// Whether the text holds only what this path reads the way saphyr does: no tabs or
+/// Whether a line holds only what this path reads the way saphyr does: no tabs or
 /// carriage returns (they change indentation and line ends), and no characters outside
 /// YAML's printable set (C0 and C1 controls, DEL, a BOM inside the text, U+FFFE/U+FFFF),
 /// which saphyr rejects.
@@ -137,6 +134,11 @@ impl Reader<'_, '_, '_> {
         let mut pos = 0;
         while pos < self.bytes.len() {
             let end = memchr_newline(self.bytes, pos);
+            // Checked line by line so that input this path leaves to saphyr is handed over
+            // as soon as it shows, without a pass over the whole text first.
+            if !plain_text(&self.bytes[pos..end]) {
+                return Err(Bail);
+            }
             let indent = self.bytes[pos..end]
                 .iter()
                 .take_while(|&&b| b == b' ')
