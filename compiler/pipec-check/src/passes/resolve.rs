@@ -19,6 +19,7 @@ use pipec_diagnostics::{
 use pipec_ir::{Condition, Dialect, Pipeline, Step, StepKind};
 use pipec_syntax::expr::{Expr, ExprKind, Path};
 
+use super::path_targets::PathTargets;
 use super::scope::Scope;
 use super::sites::{Site, SiteKind, for_each_condition_expr, for_each_site};
 use super::table::{StepIdx, StepTable, bodies};
@@ -53,7 +54,7 @@ pub struct Resolution<'p> {
     /// Dependencies between steps (including forward ones, which were reported).
     pub edges: Vec<Edge>,
     /// Paths that resolved to a step, by the path's start offset.
-    pub step_paths: HashMap<u32, StepIdx>,
+    pub step_paths: PathTargets,
     /// Declared inputs that something reads.
     pub used_inputs: HashSet<&'p str>,
     /// Whether something reads each step's result (references, outputs, `depends_on`),
@@ -159,7 +160,7 @@ pub fn resolve<'p>(pipeline: &'p Pipeline, diagnostics: &mut Diagnostics) -> Res
         table,
         diagnostics,
         edges: Vec::with_capacity(rows),
-        step_paths: HashMap::with_capacity_and_hasher(rows, rustc_hash::FxBuildHasher),
+        step_paths: PathTargets::with_capacity(rows),
         used_inputs: HashSet::default(),
         used_steps: vec![false; rows],
         all_vars: HashMap::default(),
@@ -175,6 +176,7 @@ pub fn resolve<'p>(pipeline: &'p Pipeline, diagnostics: &mut Diagnostics) -> Res
     resolver.walk(&pipeline.steps, &mut scope);
     resolver.outputs(&scope);
     resolver.depends_on();
+    resolver.step_paths.seal();
     Resolution {
         table: resolver.table,
         edges: resolver.edges,
@@ -189,7 +191,7 @@ struct Resolver<'p, 'd> {
     table: StepTable<'p>,
     diagnostics: &'d mut Diagnostics,
     edges: Vec<Edge>,
-    step_paths: HashMap<u32, StepIdx>,
+    step_paths: PathTargets,
     used_inputs: HashSet<&'p str>,
     used_steps: Vec<bool>,
     /// pipeline_ex: every variable any set_variable sets (scopes are dynamic there), with

@@ -46,13 +46,6 @@ pub(super) fn build(builder: &mut Builder<'_>) -> Fast<()> {
 /// YAML's printable set (C0 and C1 controls, DEL, a BOM inside the text, U+FFFE/U+FFFF),
 /// which saphyr rejects.
 fn plain_text(bytes: &[u8]) -> bool {
-    // The common case, printable ASCII and newlines, in one branch-free (vectorised) pass.
-    let unusual = bytes.iter().fold(false, |acc, &b| {
-        acc | ((b < 0x20 && b != b'\n') | (b >= 0x7f))
-    });
-    if !unusual {
-        return true;
-    }
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
@@ -133,10 +126,11 @@ impl Reader<'_, '_, '_> {
     fn document(&mut self) -> Fast<()> {
         let mut pos = 0;
         while pos < self.bytes.len() {
-            let end = memchr_newline(self.bytes, pos);
-            // Checked line by line so that input this path leaves to saphyr is handed over
-            // as soon as it shows, without a pass over the whole text first.
-            if !plain_text(&self.bytes[pos..end]) {
+            // One pass finds the line's end and notices any byte that is not printable
+            // ASCII; only such lines get the full check. Line by line, input this path
+            // leaves to saphyr is handed over as soon as it shows.
+            let (end, unusual) = line_end(self.bytes, pos);
+            if unusual && !plain_text(&self.bytes[pos..end]) {
                 return Err(Bail);
             }
             let indent = self.bytes[pos..end]
@@ -561,12 +555,17 @@ impl Reader<'_, '_, '_> {
     }
 }
 
-/// The offset of the next `\n` at or after `from`, or the end of the text.
-fn memchr_newline(bytes: &[u8], from: usize) -> usize {
-    bytes
-        .get(from..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
-        .map_or(bytes.len(), |i| from + i)
+/// The offset of the next `\n` at or after `from` (or the end of the text), and whether
+/// the bytes before it include any that is not printable ASCII.
+fn line_end(bytes: &[u8], from: usize) -> (usize, bool) {
+    let mut unusual = false;
+    for (i, &b) in bytes.iter().enumerate().skip(from) {
+        if b == b'\n' {
+            return (i, unusual);
+        }
+        unusual |= !(0x20..0x7f).contains(&b);
+    }
+    (bytes.len(), unusual)
 }
 
 /// `end` moved back over trailing spaces (not before `start`).
