@@ -293,6 +293,7 @@ impl Reader<'_, '_, '_> {
         let Some((key_end, colon)) = self.find_key_colon(start, end)? else {
             return Err(Bail);
         };
+        long_key(start, colon)?;
         self.key(start, key_end)?;
         let value = self.skip_spaces(colon + 1, end);
         if value >= end || self.bytes[value] == b'#' {
@@ -476,6 +477,7 @@ impl Reader<'_, '_, '_> {
                 if self.bytes.get(colon) != Some(&b':') || colon >= end {
                     return Err(Bail);
                 }
+                long_key(i, colon)?;
                 let value = self.skip_spaces(colon + 1, end);
                 if value >= end || matches!(self.bytes[value], b',' | b'}') {
                     return Err(Bail);
@@ -566,6 +568,17 @@ fn line_end(bytes: &[u8], from: usize) -> (usize, bool) {
         unusual |= !(0x20..0x7f).contains(&b);
     }
     (bytes.len(), unusual)
+}
+
+/// YAML limits an implicit key to 1024 characters, and saphyr reports a longer one as an
+/// error; keys near the limit (counted in bytes, which is never fewer) are left to it.
+const MAX_FAST_KEY_BYTES: usize = 1000;
+
+fn long_key(start: usize, end: usize) -> Fast<()> {
+    if end.saturating_sub(start) >= MAX_FAST_KEY_BYTES {
+        return Err(Bail);
+    }
+    Ok(())
 }
 
 /// `end` moved back over trailing spaces (not before `start`).
@@ -756,6 +769,22 @@ mod tests {
             taken.len(),
             files.len()
         );
+    }
+
+    /// Inputs the `yaml_fast` fuzz target found disagreeing, kept as regressions.
+    #[test]
+    fn agrees_with_saphyr_on_fuzz_regressions() {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/regressions/yaml_fast");
+        let entries: Vec<_> = std::fs::read_dir(&dir)
+            .map(|d| d.flatten().map(|e| e.path()).collect())
+            .unwrap_or_default();
+        assert!(!entries.is_empty(), "no regressions in {}", dir.display());
+        for path in entries {
+            let bytes = std::fs::read(&path).unwrap_or_default();
+            if let Ok(text) = std::str::from_utf8(&bytes) {
+                agrees(&path.display().to_string(), text);
+            }
+        }
     }
 
     #[test]
