@@ -7,6 +7,7 @@
 //! diagnostics, and they never panic, recurse without bound or allocate without bound on
 //! any input (see [`limits`]).
 
+pub mod emit;
 pub mod expr;
 mod json;
 pub mod limits;

@@ -628,7 +628,7 @@ fn resolve_scalar(value: &str, style: YamlStyle) -> NodeKind<'_> {
     NodeKind::Str(value, style)
 }
 
-fn resolve_plain(value: &str) -> NodeKind<'_> {
+pub(crate) fn resolve_plain(value: &str) -> NodeKind<'_> {
     match value {
         "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
         "true" | "True" | "TRUE" => return NodeKind::Bool(true),
