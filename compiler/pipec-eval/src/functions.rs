@@ -1,6 +1,7 @@
 //! The built-in functions, callable as `f(x, ...)` or as a filter `x | f(...)` (the filtered
-//! value is the first argument). The list is the checker's (`pipec_check::passes::resolve::
-//! FUNCTIONS`); a test keeps the two equal.
+//! value is the first argument). The names are the language's list,
+//! [`pipec_syntax::expr::FUNCTIONS`], which the checker accepts; a test checks each is
+//! implemented here.
 
 use std::ops::Range;
 
@@ -9,39 +10,8 @@ use serde_json::{Map, Value};
 use crate::error::EvalError;
 use crate::value::{compare, float, is_truthy, to_text, type_name, values_equal};
 
-/// Every function name, in the order the docs list them.
-pub const FUNCTIONS: &[&str] = &[
-    "length",
-    "join",
-    "json",
-    "lower",
-    "upper",
-    "trim",
-    "default",
-    "first",
-    "last",
-    "keys",
-    "values",
-    "round",
-    "floor",
-    "ceil",
-    "min",
-    "max",
-    "abs",
-    "sum",
-    "contains",
-    "startsWith",
-    "endsWith",
-    "split",
-    "replace",
-    "to_int",
-    "to_float",
-    "to_str",
-    "sort",
-    "unique",
-    "slice",
-    "isEmpty",
-];
+/// Every function name (the language's list, which the checker uses too).
+pub use pipec_syntax::expr::FUNCTIONS;
 
 /// Call function `name` on `args`.
 ///

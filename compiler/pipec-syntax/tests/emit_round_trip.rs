@@ -4,8 +4,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
 
+mod common;
+
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pipec_diagnostics::FileId;
 use pipec_syntax::emit::{to_json, to_yaml};
@@ -87,17 +89,6 @@ fn round_trip(name: &str, source: &str, must_parse: bool) {
     );
 }
 
-fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            yaml_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
-            out.push(path);
-        }
-    }
-}
-
 #[test]
 fn every_repository_file_round_trips() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
@@ -107,7 +98,7 @@ fn every_repository_file_round_trips() {
         "compiler/pipec-check/tests/fixtures",
         "../shared/corpus",
     ] {
-        yaml_files(&root.join(dir), &mut files);
+        common::yaml_files(&root.join(dir), &mut files);
     }
     assert!(files.len() > 80);
     for path in files {

@@ -71,38 +71,7 @@ impl Resolution<'_> {
 }
 
 /// Functions and filters the expression language knows (native).
-pub const FUNCTIONS: &[&str] = &[
-    "length",
-    "join",
-    "json",
-    "lower",
-    "upper",
-    "trim",
-    "default",
-    "first",
-    "last",
-    "keys",
-    "values",
-    "round",
-    "floor",
-    "ceil",
-    "min",
-    "max",
-    "abs",
-    "sum",
-    "contains",
-    "startsWith",
-    "endsWith",
-    "split",
-    "replace",
-    "to_int",
-    "to_float",
-    "to_str",
-    "sort",
-    "unique",
-    "slice",
-    "isEmpty",
-];
+pub use pipec_syntax::expr::FUNCTIONS;
 
 /// Functions pipeline_ex's variable engine evaluates inside `{{ }}`.
 const PIPELINE_EX_TEMPLATE_FUNCTIONS: &[&str] = &[
