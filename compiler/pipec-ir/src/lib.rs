@@ -6,6 +6,7 @@
 //! resolve names differently (pipeline_ex conditions name steps without `steps.`), not
 //! because of their syntax.
 
+pub mod dspy;
 pub mod ir;
 pub mod lower;
 pub mod surface;

@@ -9,8 +9,8 @@ use pipec_diagnostics::{
     Code, Diagnostic, Diagnostics, Span, did_you_mean_help, did_you_mean_or_list,
 };
 use pipec_ir::{
-    Dialect, Field, Pipeline, PipelineSource, PredictModule, Signature, SignatureRef, Step,
-    StepKind, Type, TypeDefKind,
+    Collection, Dialect, Field, LiteralValue, Pipeline, PipelineSource, PredictModule, Signature,
+    SignatureRef, Step, StepKind, Type, TypeDefKind,
 };
 use pipec_syntax::expr::{BinaryOp, Expr, ExprKind, Literal, Path, Segment, UnaryOp};
 
@@ -122,7 +122,7 @@ impl Checker<'_, '_, '_> {
                 over: Some(over), ..
             } => {
                 let ty = self.infer(over, true);
-                if !matches!(strip_optional(&ty), Type::List(_) | Type::Any) {
+                if !ty.without_none().is_iterable() {
                     self.diagnostics.push(
                         Diagnostic::new(
                             Code::P0401,
@@ -173,7 +173,7 @@ impl Checker<'_, '_, '_> {
         }
         for param in &callee.inputs {
             if !param.has_default
-                && !matches!(param.ty.ty, Type::Optional(_))
+                && !param.ty.ty.accepts_none()
                 && !with.iter().any(|b| b.name.text == param.name.text)
             {
                 self.diagnostics.push(
@@ -249,7 +249,7 @@ impl Checker<'_, '_, '_> {
         }
         for field in &sig.inputs {
             if field.default.is_none()
-                && !matches!(field.ty.ty, Type::Optional(_))
+                && !field.ty.ty.accepts_none()
                 && !with.iter().any(|b| b.name.text == field.name.text)
             {
                 self.diagnostics.push(
@@ -370,11 +370,13 @@ impl Checker<'_, '_, '_> {
         owner: &str,
         report: bool,
     ) -> Option<Type> {
-        let resolved = self.resolve_named(strip_optional(ty));
+        let resolved = self.resolve_named(&ty.without_none());
+        if let Some(found) = element_type(&resolved, segment) {
+            return Some(found);
+        }
         match (&resolved, segment) {
-            (Type::Any, _) => Some(Type::Any),
-            (Type::List(elem), Segment::Index(..)) => Some((**elem).clone()),
-            (Type::Dict(value), Segment::Field(_)) => Some((**value).clone()),
+            // A union's members may differ; pipec does not narrow them.
+            (Type::Any | Type::Union(_), _) => Some(Type::Any),
             (Type::Record(fields), Segment::Field(id)) => {
                 match fields.iter().find(|(n, _)| *n == id.name) {
                     Some((_, t)) => Some(t.clone()),
@@ -439,9 +441,7 @@ impl Checker<'_, '_, '_> {
                         .map(|f| (f.name.text.clone(), f.ty.ty.clone()))
                         .collect(),
                 ),
-                Some(TypeDefKind::Enum(values)) => {
-                    Type::Enum(values.iter().map(|v| v.text.clone()).collect())
-                }
+                Some(TypeDefKind::Enum(values)) => string_literal(values),
                 None => Type::Any,
             },
             other => other.clone(),
@@ -536,11 +536,35 @@ fn display_segments(segments: &[Segment]) -> String {
     out
 }
 
-fn strip_optional(ty: &Type) -> &Type {
-    match ty {
-        Type::Optional(inner) => strip_optional(inner),
-        other => other,
+/// The type of `value[n]` or `value.key` when `value` is a collection: a list, tuple or
+/// dict of any spelling.
+fn element_type(ty: &Type, segment: &Segment) -> Option<Type> {
+    match (ty, segment) {
+        (Type::Tuple(items), Segment::Index(n, _)) => Some(
+            usize::try_from(*n)
+                .ok()
+                .and_then(|n| items.get(n))
+                .cloned()
+                .unwrap_or(Type::Any),
+        ),
+        (Type::VarTuple(elem), Segment::Index(..)) => Some((**elem).clone()),
+        (_, Segment::Index(..)) => ty.list_element(),
+        (Type::Dict(_, value), Segment::Field(_)) => Some((**value).clone()),
+        (Type::Bare(Collection::Dict) | Type::Generic(Collection::Dict, _), Segment::Field(_)) => {
+            Some(Type::Any)
+        }
+        _ => None,
     }
+}
+
+/// A declared enum as the literal type of its values.
+fn string_literal(values: &[pipec_ir::Name]) -> Type {
+    Type::Literal(
+        values
+            .iter()
+            .map(|v| LiteralValue::Str(v.text.clone()))
+            .collect(),
+    )
 }
 
 fn function_type(name: &str, input: Option<Type>) -> Type {
@@ -550,44 +574,99 @@ fn function_type(name: &str, input: Option<Type>) -> Type {
         "to_float" | "round" | "floor" | "ceil" | "abs" | "sum" => Type::Float,
         "contains" | "startsWith" | "endsWith" | "isEmpty" => Type::Bool,
         "split" => Type::List(Box::new(Type::Str)),
-        "first" | "last" => match input {
-            Some(Type::List(elem)) => *elem,
-            _ => Type::Any,
-        },
+        "first" | "last" => input.and_then(|t| t.list_element()).unwrap_or(Type::Any),
         "sort" | "unique" | "slice" => input.unwrap_or(Type::Any),
         _ => Type::Any,
     }
 }
 
 /// Whether a value of type `actual` may flow where `expected` is declared. Deliberately
-/// lenient where a prompt-based runtime coerces (text into enums, ints into floats,
-/// optional values into required ones) and strict where the shape differs.
+/// lenient where a prompt-based runtime coerces (text into literals, ints into floats,
+/// optional values into required ones, one JSON array spelling into another) and strict
+/// where the shape differs. A union accepts a value that fits any member; a union value
+/// fits only if every member does. Opaque types (`dspy.Image`, `datetime.date`) match
+/// only themselves.
 #[must_use]
 pub fn compatible(pipeline: &Pipeline, expected: &Type, actual: &Type) -> bool {
     let resolve = |t: &Type| match t {
         Type::Named(name) => match pipeline.type_def(name).map(|d| &d.kind) {
-            Some(TypeDefKind::Enum(values)) => {
-                Type::Enum(values.iter().map(|v| v.text.clone()).collect())
-            }
+            Some(TypeDefKind::Enum(values)) => string_literal(values),
             _ => t.clone(),
         },
+        Type::NoneValue => Type::NoneType,
         _ => t.clone(),
     };
     let (expected, actual) = (
-        resolve(strip_optional(expected)),
-        resolve(strip_optional(actual)),
+        resolve(&expected.without_none()),
+        resolve(&actual.without_none()),
     );
+    if let Type::Union(members) = &actual {
+        return members.iter().all(|m| compatible(pipeline, &expected, m));
+    }
+    if let Type::Union(members) = &expected {
+        return members.iter().any(|m| compatible(pipeline, m, &actual));
+    }
+    if let (Some(a), Some(b)) = (sequence_element(&expected), sequence_element(&actual)) {
+        return compatible(pipeline, &a, &b);
+    }
     match (&expected, &actual) {
         (Type::Any, _) | (_, Type::Any) => true,
-        (Type::Float, Type::Int) => true,
-        (Type::Str | Type::Enum(_), Type::Str | Type::Enum(_)) => true,
-        (Type::List(a), Type::List(b)) | (Type::Dict(a), Type::Dict(b)) => {
-            compatible(pipeline, a, b)
+        (Type::Float, Type::Int) | (Type::Complex, Type::Int | Type::Float) => true,
+        (
+            Type::Literal(_) | Type::Str | Type::Int | Type::Float | Type::Bool | Type::Bytes,
+            Type::Literal(_),
+        )
+        | (Type::Literal(_), Type::Str | Type::Int | Type::Float | Type::Bool | Type::Bytes) => {
+            match (literal_base(&expected), literal_base(&actual)) {
+                (Some(a), Some(b)) => compatible(pipeline, &a, &b),
+                _ => true,
+            }
         }
+        (Type::Tuple(a), Type::Tuple(b)) => {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| compatible(pipeline, x, y))
+        }
+        (Type::Dict(ka, va), Type::Dict(kb, vb)) => {
+            compatible(pipeline, ka, kb) && compatible(pipeline, va, vb)
+        }
+        (
+            Type::Dict(..) | Type::Bare(Collection::Dict) | Type::Generic(Collection::Dict, _),
+            Type::Dict(..) | Type::Bare(Collection::Dict) | Type::Generic(Collection::Dict, _),
+        ) => true,
         (Type::Named(a), Type::Named(b)) => a == b,
         (Type::Named(_) | Type::Record(_), Type::Record(_)) | (Type::Record(_), Type::Named(_)) => {
             true
         }
         (a, b) => a == b,
     }
+}
+
+/// The element type of a list, set, frozenset or variadic tuple of any spelling: they all
+/// travel as JSON arrays. Fixed-length tuples keep their shape.
+fn sequence_element(ty: &Type) -> Option<Type> {
+    match ty {
+        Type::Set(elem) | Type::FrozenSet(elem) | Type::VarTuple(elem) => Some((**elem).clone()),
+        Type::Bare(Collection::Set | Collection::FrozenSet | Collection::Tuple) => Some(Type::Any),
+        Type::Generic(Collection::Set | Collection::FrozenSet, args) => {
+            Some(args.first().cloned().unwrap_or(Type::Any))
+        }
+        _ => ty.list_element(),
+    }
+}
+
+/// The scalar type of a literal whose values all have one (`Literal['a', 'b']` is `str`),
+/// or of a scalar itself.
+fn literal_base(ty: &Type) -> Option<Type> {
+    let Type::Literal(values) = ty else {
+        return Some(ty.clone());
+    };
+    let mut bases = values.iter().map(|v| match v {
+        LiteralValue::Str(_) => Some(Type::Str),
+        LiteralValue::Int(_) => Some(Type::Int),
+        LiteralValue::Bool(_) => Some(Type::Bool),
+        LiteralValue::Float(_) => Some(Type::Float),
+        LiteralValue::Bytes(_) => Some(Type::Bytes),
+        _ => None,
+    });
+    let first = bases.next().flatten()?;
+    bases.all(|b| b.as_ref() == Some(&first)).then_some(first)
 }

@@ -6,10 +6,13 @@
 //! byte offsets in the pipeline's file (the lowering rebases them), so a pass turns one into
 //! a [`Span`] with [`Pipeline::span_of`].
 
+mod literal;
 mod pipeline;
 mod step;
+mod type_name;
 mod types;
 
+pub use literal::*;
 pub use pipeline::*;
 pub use step::*;
 pub use types::*;

@@ -88,7 +88,7 @@ fn errors_inside_signature_strings() {
             (Code::P0113, 7),
             (Code::P0113, 8),
             (Code::P0117, 9),
-            (Code::P0113, 10)
+            (Code::P0114, 10)
         ]
     );
     let at = |i: usize| out.at(out.diagnostics[i].primary.span);
@@ -96,9 +96,13 @@ fn errors_inside_signature_strings() {
     assert_eq!(at(1), "[");
     assert_eq!(
         out.diagnostics[1].message,
-        "invalid signature: unclosed `[`"
+        "invalid signature: '[' was never closed"
     );
-    assert_eq!(at(2), "my field");
+    assert_eq!(
+        at(2),
+        "field",
+        "the name after `my`, where a `,` is missing"
+    );
     assert_eq!(at(3), "x");
     assert_eq!(
         out.diagnostics[3].primary.span.start,
@@ -112,7 +116,7 @@ fn errors_inside_signature_strings() {
     assert_eq!(at(4), "Optional[int, str]");
     assert_eq!(
         out.diagnostics[4].message,
-        "invalid signature: `Optional` takes one type argument, found 2"
+        "`Optional` takes exactly one type argument"
     );
 }
 
