@@ -3,23 +3,25 @@
 #
 #   fuzz/run.sh TARGET [SECONDS] [extra libFuzzer flags...]
 #
-# TARGET is `check`, `dsl` or `expr`; SECONDS defaults to 600. Needs cargo-fuzz
+# TARGET is `check`, `dsl`, `expr` or `yaml_fast`; SECONDS defaults to 600. Needs cargo-fuzz
 # (`cargo install cargo-fuzz`); on a stable toolchain RUSTC_BOOTSTRAP=1 lets it pass its
 # nightly-only flags. Crashes land in fuzz/artifacts/TARGET/; the run goes on after a crash
 # (fork mode), so one run can find several.
 set -euo pipefail
 cd "$(dirname "$0")"
 
-target=${1:?usage: fuzz/run.sh check|dsl|expr [SECONDS] [libFuzzer flags...]}
+target=${1:?usage: fuzz/run.sh check|dsl|expr|yaml_fast [SECONDS] [libFuzzer flags...]}
 seconds=${2:-600}
 shift $(( $# >= 2 ? 2 : 1 ))
 
 mkdir -p "corpus/$target"
 case "$target" in
-  check)
-    # Every pipeline we have: pipeline_ex's corpus (beside the checkout) and our examples.
-    find ../../shared/corpus/pipeline_ex ../examples -name '*.yaml' 2>/dev/null | while read -r f; do
-      cp "$f" "corpus/check/$(printf '%s' "$f" | md5sum | cut -c1-16).yaml"
+  check|yaml_fast)
+    # Every pipeline we have: pipeline_ex's corpus (beside the checkout), our examples and,
+    # for the YAML fast path, the checker's fixtures too.
+    find ../../shared/corpus/pipeline_ex ../examples ../compiler/pipec-check/tests/fixtures \
+      -name '*.yaml' 2>/dev/null | while read -r f; do
+      cp "$f" "corpus/$target/$(printf '%s' "$f" | md5sum | cut -c1-16).yaml"
     done
     max_len=16384
     ;;
@@ -50,7 +52,7 @@ EOF
     max_len=4096
     ;;
   *)
-    echo "unknown target: $target (check, dsl or expr)" >&2
+    echo "unknown target: $target (check, dsl, expr or yaml_fast)" >&2
     exit 2
     ;;
 esac

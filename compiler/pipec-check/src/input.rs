@@ -18,7 +18,10 @@ pub(crate) fn decode(bytes: &[u8]) -> (String, Option<DecodeProblem>) {
     if bytes.len() > MAX_FILE_BYTES {
         return (String::new(), Some(DecodeProblem::TooLarge(bytes.len())));
     }
-    if let Some(at) = bytes.iter().position(|&b| b == 0) {
+    // `contains` on bytes is a vectorised memchr; the position is only wanted on failure.
+    if bytes.contains(&0)
+        && let Some(at) = bytes.iter().position(|&b| b == 0)
+    {
         let shown = String::from_utf8_lossy(&bytes[..at]).into_owned();
         return (shown, Some(DecodeProblem::Binary(at)));
     }

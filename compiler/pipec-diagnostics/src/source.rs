@@ -2,16 +2,20 @@
 //!
 //! Output positions are 1-based; columns count Unicode scalar values (SPEC §2), so a line's
 //! column is found by counting `char`s from the line start, which is cheap because it is only
-//! done for the handful of spans that end up in diagnostics.
+//! done for the handful of spans that end up in diagnostics. The line index itself is built
+//! on first use: a clean check never renders a position, so it never pays for one.
+
+use std::sync::OnceLock;
 
 use crate::span::{FileId, Span};
 
-/// One file: its display name, its full text and the byte offset of every line start.
+/// One file: its display name, its full text and (once asked for) the byte offset of every
+/// line start.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
     name: String,
     text: String,
-    line_starts: Vec<u32>,
+    line_starts: OnceLock<Vec<u32>>,
 }
 
 /// A 1-based line and column (column in Unicode scalar values).
@@ -27,15 +31,10 @@ impl SourceFile {
     /// Index a file's text.
     #[must_use]
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> SourceFile {
-        let text = text.into();
-        let mut line_starts = vec![0u32];
-        line_starts.extend(
-            memchr_newlines(text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
-        );
         SourceFile {
             name: name.into(),
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: OnceLock::new(),
         }
     }
 
@@ -54,7 +53,14 @@ impl SourceFile {
     /// Byte offsets of line starts (index 0 is line 1).
     #[must_use]
     pub fn line_starts(&self) -> &[u32] {
-        &self.line_starts
+        self.line_starts.get_or_init(|| {
+            let mut starts = vec![0u32];
+            starts.extend(
+                memchr_newlines(self.text.as_bytes())
+                    .map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
+            );
+            starts
+        })
     }
 
     /// The 1-based position of a byte offset; offsets past the end or inside a UTF-8 sequence
@@ -62,11 +68,11 @@ impl SourceFile {
     #[must_use]
     pub fn line_col(&self, offset: u32) -> LineCol {
         let offset = offset.min(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
-        let line_idx = match self.line_starts.binary_search(&offset) {
+        let line_idx = match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.line_starts[line_idx] as usize;
+        let start = self.line_starts()[line_idx] as usize;
         let mut end = offset as usize;
         while end > start && !self.text.is_char_boundary(end) {
             end -= 1;
@@ -81,7 +87,7 @@ impl SourceFile {
     /// The byte offset of a 0-based line and 0-based character column, clamped to the line.
     #[must_use]
     pub fn offset_of(&self, line0: usize, char_col0: usize) -> u32 {
-        let Some(&start) = self.line_starts.get(line0) else {
+        let Some(&start) = self.line_starts().get(line0) else {
             return u32::try_from(self.text.len()).unwrap_or(u32::MAX);
         };
         let rest = &self.text[start as usize..];

@@ -114,4 +114,3 @@ fn every_recorded_dspy_signature_agrees() {
         );
     }
 }
-

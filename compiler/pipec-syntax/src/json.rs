@@ -19,11 +19,7 @@ pub fn parse_json(file: FileId, text: &str) -> Parsed {
         src: text.as_bytes(),
         pos: 0,
         depth: 0,
-        doc: Document {
-            file,
-            nodes: Vec::new(),
-            root: NodeId(0),
-        },
+        doc: Document::empty(file, text.len()),
         diagnostics: Vec::new(),
     };
     p.skip_ws();
@@ -121,8 +117,8 @@ impl JsonParser<'_> {
             Some(b'[') => self.array(),
             Some(b'"') => {
                 let s = self.string()?;
-                Ok(self.doc.push(
-                    NodeKind::Str(s, ScalarStyle::DoubleQuoted),
+                Ok(self.doc.push_scalar(
+                    NodeKind::Str(&s, ScalarStyle::DoubleQuoted),
                     self.span(start, self.pos),
                 ))
             }
@@ -134,11 +130,11 @@ impl JsonParser<'_> {
         }
     }
 
-    fn literal(&mut self, word: &str, kind: NodeKind) -> PResult<NodeId> {
+    fn literal(&mut self, word: &str, kind: NodeKind<'static>) -> PResult<NodeId> {
         let start = self.pos;
         if self.src[self.pos..].starts_with(word.as_bytes()) {
             self.pos += word.len();
-            Ok(self.doc.push(kind, self.span(start, self.pos)))
+            Ok(self.doc.push_scalar(kind, self.span(start, self.pos)))
         } else {
             Err(self.error_here("unexpected character", "expected a value"))
         }
@@ -182,7 +178,7 @@ impl JsonParser<'_> {
             (false, Ok(i)) => NodeKind::Int(i),
             _ => NodeKind::Float(text.parse::<f64>().unwrap_or(f64::NAN)),
         };
-        Ok(self.doc.push(kind, self.span(start, self.pos)))
+        Ok(self.doc.push_scalar(kind, self.span(start, self.pos)))
     }
 
     fn string(&mut self) -> PResult<String> {
@@ -312,9 +308,7 @@ impl JsonParser<'_> {
             }
         }
         self.depth -= 1;
-        Ok(self
-            .doc
-            .push(NodeKind::Seq(items), self.span(start, self.pos)))
+        Ok(self.doc.push_seq(&items, self.span(start, self.pos)))
     }
 
     fn object(&mut self) -> PResult<NodeId> {
@@ -337,10 +331,9 @@ impl JsonParser<'_> {
                 }
                 let key = self.string()?;
                 let key_span = self.span(key_start, self.pos);
-                let key_id = self.doc.push(
-                    NodeKind::Str(key.clone(), ScalarStyle::DoubleQuoted),
-                    key_span,
-                );
+                let key_id = self
+                    .doc
+                    .push_scalar(NodeKind::Str(&key, ScalarStyle::DoubleQuoted), key_span);
                 self.skip_ws();
                 if self.src.get(self.pos) != Some(&b':') {
                     return Err(self.error_here("expected `:`", "expected `:` after the key"));
@@ -374,8 +367,6 @@ impl JsonParser<'_> {
             }
         }
         self.depth -= 1;
-        Ok(self
-            .doc
-            .push(NodeKind::Map(entries), self.span(start, self.pos)))
+        Ok(self.doc.push_map(&entries, self.span(start, self.pos)))
     }
 }

@@ -9,6 +9,7 @@
 //! any input (see [`limits`]).
 
 pub mod dsl;
+pub mod emit;
 pub mod expr;
 mod json;
 pub mod limits;
@@ -22,6 +23,14 @@ pub use json::parse_json;
 pub use node::{Document, Entry, MapRef, NodeId, NodeKind, NodeRef, ScalarStyle};
 pub use scalar_map::{ScalarMapper, value_range_to_span};
 pub use yaml::parse_yaml;
+
+/// The YAML fast path and saphyr, separately, with a canonical dump of a result: for the
+/// differential tests and the `yaml_fast` fuzz target. Not part of the API.
+#[doc(hidden)]
+pub mod yaml_paths {
+    pub use crate::yaml::fast::dump;
+    pub use crate::yaml::{parse_fast_only, parse_with_saphyr};
+}
 
 use pipec_diagnostics::{Diagnostic, FileId};
 

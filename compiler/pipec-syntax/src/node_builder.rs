@@ -13,12 +13,9 @@ impl Document {
     /// [`Document::set_root`] is called.
     #[must_use]
     pub fn new(file: FileId) -> Document {
-        let mut doc = Document {
-            file,
-            nodes: Vec::new(),
-            root: NodeId(0),
-        };
-        doc.root = doc.push(NodeKind::Null, Span::new(file, 0, 0));
+        let mut doc = Document::empty(file, 0);
+        let root = doc.push_scalar(NodeKind::Null, Span::new(file, 0, 0));
+        doc.set_root(root);
         doc
     }
 
@@ -29,38 +26,38 @@ impl Document {
 
     /// Append a null scalar.
     pub fn add_null(&mut self, span: Span) -> NodeId {
-        self.push(NodeKind::Null, span)
+        self.push_scalar(NodeKind::Null, span)
     }
 
     /// Append a boolean scalar.
     pub fn add_bool(&mut self, value: bool, span: Span) -> NodeId {
-        self.push(NodeKind::Bool(value), span)
+        self.push_scalar(NodeKind::Bool(value), span)
     }
 
     /// Append an integer scalar.
     pub fn add_int(&mut self, value: i64, span: Span) -> NodeId {
-        self.push(NodeKind::Int(value), span)
+        self.push_scalar(NodeKind::Int(value), span)
     }
 
     /// Append a float scalar.
     pub fn add_float(&mut self, value: f64, span: Span) -> NodeId {
-        self.push(NodeKind::Float(value), span)
+        self.push_scalar(NodeKind::Float(value), span)
     }
 
     /// Append a string scalar. `style` tells [`crate::ScalarMapper`] how offsets inside the
     /// value map back to the source text under `span`.
     pub fn add_str(&mut self, value: &str, style: ScalarStyle, span: Span) -> NodeId {
-        self.push(NodeKind::Str(value.to_owned(), style), span)
+        self.push_scalar(NodeKind::Str(value, style), span)
     }
 
     /// Append a sequence of already-added nodes.
     pub fn add_seq(&mut self, items: Vec<NodeId>, span: Span) -> NodeId {
-        self.push(NodeKind::Seq(items), span)
+        self.push_seq(&items, span)
     }
 
     /// Append a mapping of already-added nodes, in order. Keys should be string scalars and
     /// distinct: lowering looks each key up by its text and takes the first.
     pub fn add_map(&mut self, entries: Vec<Entry>, span: Span) -> NodeId {
-        self.push(NodeKind::Map(entries), span)
+        self.push_map(&entries, span)
     }
 }

@@ -106,15 +106,38 @@ pub fn check(
 ) {
     let mut visiting = HashSet::from_iter([pipeline.file]);
     let order = Order::new(pipeline, resolution);
+    let rows = resolution.table.rows.len();
     let mut cx = Cx {
         program,
         pipeline,
         diagnostics,
         visiting: &mut visiting,
         report: true,
+        explain: false,
         order: order.as_ref(),
+        finish: vec![None; rows],
     };
-    let worst = cx.sequence(&pipeline.steps);
+    let mut worst = cx.sequence(&pipeline.steps);
+    // The per-step terms of the call-count explanation are only gathered when the call
+    // limit is exceeded: a second, silent walk (the common clean check pays nothing).
+    if let (Some(limit), Some(calls)) = (pipeline.limits.max_llm_calls, worst.calls)
+        && calls > limit.value
+    {
+        let mut silent = Diagnostics::default();
+        let mut cx = Cx {
+            program,
+            pipeline,
+            diagnostics: &mut silent,
+            visiting: &mut visiting,
+            report: false,
+            explain: true,
+            order: order.as_ref(),
+            finish: vec![None; rows],
+        };
+        let explained = cx.sequence(&pipeline.steps);
+        worst.terms = explained.terms;
+        worst.other = explained.other;
+    }
     compare(pipeline, &worst, diagnostics);
 }
 
@@ -123,7 +146,9 @@ pub fn check(
 /// concurrently. Only native pipelines: pipeline_ex runs steps one after another.
 struct Order {
     index: HashMap<*const Step, StepIdx>,
-    waits_for: HashMap<StepIdx, Vec<StepIdx>>,
+    /// `waits[starts[i]..starts[i + 1]]` are the siblings step `i` waits for.
+    starts: Vec<usize>,
+    waits: Vec<StepIdx>,
 }
 
 impl Order {
@@ -132,21 +157,42 @@ impl Order {
             return None;
         }
         let table = &resolution.table;
-        let index = table
-            .rows
+        let mut index = HashMap::with_capacity_and_hasher(table.rows.len(), Default::default());
+        index.extend(
+            table
+                .rows
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (std::ptr::from_ref(r.step), i)),
+        );
+        let mut pairs: Vec<(StepIdx, StepIdx)> = resolution
+            .edges
             .iter()
-            .enumerate()
-            .map(|(i, r)| (std::ptr::from_ref(r.step), i))
+            .filter_map(|edge| table.lift(edge.from, edge.to))
+            .filter(|(a, b)| a != b)
             .collect();
-        let mut waits_for: HashMap<StepIdx, Vec<StepIdx>> = HashMap::default();
-        for edge in &resolution.edges {
-            if let Some((a, b)) = table.lift(edge.from, edge.to)
-                && a != b
-            {
-                waits_for.entry(a).or_default().push(b);
+        pairs.sort_unstable();
+        let mut starts = Vec::with_capacity(table.rows.len() + 1);
+        let mut next = 0;
+        for step in 0..=table.rows.len() {
+            while pairs.get(next).is_some_and(|(a, _)| *a < step) {
+                next += 1;
             }
+            starts.push(next);
         }
-        Some(Order { index, waits_for })
+        let waits = pairs.into_iter().map(|(_, b)| b).collect();
+        Some(Order {
+            index,
+            starts,
+            waits,
+        })
+    }
+
+    /// The earlier siblings step `idx` waits for.
+    fn waits_for(&self, idx: StepIdx) -> &[StepIdx] {
+        let start = self.starts.get(idx).copied().unwrap_or(0);
+        let end = self.starts.get(idx + 1).copied().unwrap_or(start);
+        self.waits.get(start..end).unwrap_or_default()
     }
 }
 
@@ -163,7 +209,9 @@ fn pipeline_worst(
         diagnostics,
         visiting,
         report,
+        explain: false,
         order: None,
+        finish: Vec::new(),
     };
 
     cx.sequence(&pipeline.steps)
@@ -177,8 +225,13 @@ struct Cx<'a, 'p, 'd> {
     /// Whether to report unbounded loops (only for the pipeline being checked, not for
     /// callees, which are checked on their own).
     report: bool,
+    /// Whether to gather the per-step terms of the call-count explanation.
+    explain: bool,
     /// Dependencies for the critical path; `None` means steps run one after another.
     order: Option<&'a Order>,
+    /// Finish time of each step on the critical path, by table index (`None`: not yet
+    /// computed; `Some(None)`: unbounded).
+    finish: Vec<Option<Option<f64>>>,
 }
 
 impl Cx<'_, '_, '_> {
@@ -188,8 +241,6 @@ impl Cx<'_, '_, '_> {
     fn sequence(&mut self, steps: &[Step]) -> Worst {
         let mut total = Worst::zero();
         let mut secs = Some(0.0);
-        // Finish time of each step of this list, by table index (critical path).
-        let mut finish: HashMap<StepIdx, Option<f64>> = HashMap::default();
         for step in steps {
             let w = self.step(step);
             match self
@@ -197,13 +248,16 @@ impl Cx<'_, '_, '_> {
                 .and_then(|o| o.index.get(&std::ptr::from_ref(step)).map(|i| (o, *i)))
             {
                 Some((order, idx)) => {
-                    let start = order.waits_for.get(&idx).map_or(Some(0.0), |deps| {
-                        deps.iter()
-                            .filter_map(|d| finish.get(d))
-                            .try_fold(0.0f64, |acc, f| f.map(|f| acc.max(f)))
-                    });
+                    // Dependencies are earlier siblings, finished in this same list.
+                    let start = order
+                        .waits_for(idx)
+                        .iter()
+                        .filter_map(|d| self.finish.get(*d).copied().flatten())
+                        .try_fold(0.0f64, |acc, f| f.map(|f| acc.max(f)));
                     let end = start.zip(w.secs).map(|(a, b)| a + b);
-                    finish.insert(idx, end);
+                    if let Some(slot) = self.finish.get_mut(idx) {
+                        *slot = Some(end);
+                    }
                     secs = secs.zip(end).map(|(a, b): (f64, f64)| a.max(b));
                 }
                 None => secs = secs.zip(w.secs).map(|(a, b)| a + b),
@@ -216,7 +270,7 @@ impl Cx<'_, '_, '_> {
 
     fn step(&mut self, step: &Step) -> Worst {
         let attempts = u64::from(step.max_attempts.max(1));
-        let id = step.id.text.clone();
+        let id = step.id.text.as_str();
         match &step.kind {
             StepKind::Predict { module, .. } => {
                 let per_attempt = match module {
@@ -267,9 +321,13 @@ impl Cx<'_, '_, '_> {
                 let inner_calls = body.calls;
                 let mut w = body.times(n);
                 w.secs = body_secs.map(|s| s * attempts_f(waves));
-                if let Some(c) = inner_calls.filter(|c| *c > 0) {
+                if let Some(c) = inner_calls.filter(|c| *c > 0 && self.explain) {
                     w.other = 0;
-                    w.terms = vec![(id, format!("{n} items × {c}"), c.saturating_mul(n))];
+                    w.terms = vec![(
+                        id.to_owned(),
+                        format!("{n} items × {c}"),
+                        c.saturating_mul(n),
+                    )];
                 }
                 w
             }
@@ -295,9 +353,13 @@ impl Cx<'_, '_, '_> {
                 let n = bound.value;
                 let inner_calls = body.calls;
                 let mut w = body.times(n);
-                if let Some(c) = inner_calls.filter(|c| *c > 0) {
+                if let Some(c) = inner_calls.filter(|c| *c > 0 && self.explain) {
                     w.other = 0;
-                    w.terms = vec![(id, format!("{n} iterations × {c}"), c.saturating_mul(n))];
+                    w.terms = vec![(
+                        id.to_owned(),
+                        format!("{n} iterations × {c}"),
+                        c.saturating_mul(n),
+                    )];
                 }
                 w
             }
@@ -351,9 +413,9 @@ impl Cx<'_, '_, '_> {
                     self.visiting.remove(&callee.file);
                 }
                 inner.depth = inner.depth.saturating_add(1);
-                if let Some(c) = inner.calls.filter(|c| *c > 0) {
+                if let Some(c) = inner.calls.filter(|c| *c > 0 && self.explain) {
                     inner.other = 0;
-                    inner.terms = vec![(id, "sub-pipeline".into(), c)];
+                    inner.terms = vec![(id.to_owned(), "sub-pipeline".into(), c)];
                 }
                 inner
             }
@@ -392,10 +454,15 @@ impl Cx<'_, '_, '_> {
         }
         #[allow(clippy::cast_precision_loss, reason = "call counts are far below 2^52")]
         let calls_f = calls as f64;
-        let detail = if attempts > 1 {
-            format!("{} × {attempts} attempts", calls / attempts)
+        let terms = if self.explain {
+            let detail = if attempts > 1 {
+                format!("{} × {attempts} attempts", calls / attempts)
+            } else {
+                calls.to_string()
+            };
+            vec![(step.id.text.clone(), detail, calls)]
         } else {
-            calls.to_string()
+            Vec::new()
         };
         Worst {
             calls: Some(calls),
@@ -403,7 +470,7 @@ impl Cx<'_, '_, '_> {
             usd: per_call_usd.map(|u| u * calls_f),
             secs: step.timeout_s.map(|t| t * attempts_f(attempts)),
             depth: 0,
-            terms: vec![(step.id.text.clone(), detail, calls)],
+            terms,
             other: 0,
             unpriced,
             untokened: per_call_tokens

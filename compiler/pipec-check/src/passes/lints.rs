@@ -16,7 +16,7 @@ pub fn check(pipeline: &Pipeline, resolution: &Resolution<'_>, diagnostics: &mut
         return;
     }
     for input in &pipeline.inputs {
-        if !resolution.used_inputs.contains(&input.name.text) {
+        if !resolution.used_inputs.contains(input.name.text.as_str()) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::P0601,
@@ -51,7 +51,7 @@ fn unused_steps(resolution: &Resolution<'_>, diagnostics: &mut Diagnostics) {
                 | StepKind::Transform { .. }
                 | StepKind::Parallel { .. }
         );
-        if !producing || resolution.used_steps.contains(&idx) {
+        if !producing || resolution.is_used(idx) {
             continue;
         }
         // The last step of a body is the body's result.

@@ -17,6 +17,7 @@
 pub mod file_cycles;
 pub mod limits;
 pub mod lints;
+pub mod path_targets;
 pub mod resolve;
 mod scope;
 mod sites;

@@ -19,6 +19,7 @@ use pipec_diagnostics::{
 use pipec_ir::{Condition, Dialect, Pipeline, Step, StepKind};
 use pipec_syntax::expr::{Expr, ExprKind, Path};
 
+use super::path_targets::PathTargets;
 use super::scope::Scope;
 use super::sites::{Site, SiteKind, for_each_condition_expr, for_each_site};
 use super::table::{StepIdx, StepTable, bodies};
@@ -53,46 +54,24 @@ pub struct Resolution<'p> {
     /// Dependencies between steps (including forward ones, which were reported).
     pub edges: Vec<Edge>,
     /// Paths that resolved to a step, by the path's start offset.
-    pub step_paths: HashMap<u32, StepIdx>,
+    pub step_paths: PathTargets,
     /// Declared inputs that something reads.
-    pub used_inputs: HashSet<String>,
-    /// Steps whose result something reads (references, outputs, `depends_on`).
-    pub used_steps: HashSet<StepIdx>,
+    pub used_inputs: HashSet<&'p str>,
+    /// Whether something reads each step's result (references, outputs, `depends_on`),
+    /// indexed by [`StepIdx`].
+    pub used_steps: Vec<bool>,
+}
+
+impl Resolution<'_> {
+    /// Whether something reads this step's result.
+    #[must_use]
+    pub fn is_used(&self, idx: StepIdx) -> bool {
+        self.used_steps.get(idx).copied().unwrap_or(false)
+    }
 }
 
 /// Functions and filters the expression language knows (native).
-pub const FUNCTIONS: &[&str] = &[
-    "length",
-    "join",
-    "json",
-    "lower",
-    "upper",
-    "trim",
-    "default",
-    "first",
-    "last",
-    "keys",
-    "values",
-    "round",
-    "floor",
-    "ceil",
-    "min",
-    "max",
-    "abs",
-    "sum",
-    "contains",
-    "startsWith",
-    "endsWith",
-    "split",
-    "replace",
-    "to_int",
-    "to_float",
-    "to_str",
-    "sort",
-    "unique",
-    "slice",
-    "isEmpty",
-];
+pub use pipec_syntax::expr::FUNCTIONS;
 
 /// Functions pipeline_ex's variable engine evaluates inside `{{ }}`.
 const PIPELINE_EX_TEMPLATE_FUNCTIONS: &[&str] = &[
@@ -144,25 +123,29 @@ const PIPELINE_EX_UNIMPLEMENTED: &[&str] = &[
 /// Resolve every reference of `pipeline`.
 pub fn resolve<'p>(pipeline: &'p Pipeline, diagnostics: &mut Diagnostics) -> Resolution<'p> {
     let table = StepTable::new(&pipeline.steps);
+    let rows = table.rows.len();
     let mut resolver = Resolver {
         pipeline,
         table,
         diagnostics,
-        edges: Vec::new(),
-        step_paths: HashMap::default(),
+        edges: Vec::with_capacity(rows),
+        step_paths: PathTargets::with_capacity(rows),
         used_inputs: HashSet::default(),
-        used_steps: HashSet::default(),
-        all_vars: HashSet::default(),
+        used_steps: vec![false; rows],
+        all_vars: HashMap::default(),
         next_idx: 0,
+        site_buffer: Vec::new(),
+        path_buffer: Vec::new(),
     };
     if pipeline.dialect == Dialect::PipelineEx {
-        collect_set_vars(&pipeline.steps, &mut resolver.all_vars);
+        resolver.collect_set_vars();
         resolver.merged_duplicates();
     }
-    let mut scope = Scope::default();
+    let mut scope = Scope::with_capacity(rows);
     resolver.walk(&pipeline.steps, &mut scope);
     resolver.outputs(&scope);
     resolver.depends_on();
+    resolver.step_paths.seal();
     Resolution {
         table: resolver.table,
         edges: resolver.edges,
@@ -172,28 +155,21 @@ pub fn resolve<'p>(pipeline: &'p Pipeline, diagnostics: &mut Diagnostics) -> Res
     }
 }
 
-fn collect_set_vars<'p>(steps: &'p [Step], out: &mut HashSet<&'p str>) {
-    for step in steps {
-        if let StepKind::Set { vars } = &step.kind {
-            out.extend(vars.iter().map(|b| b.name.text.as_str()));
-        }
-        for body in bodies(step) {
-            collect_set_vars(body, out);
-        }
-    }
-}
-
 struct Resolver<'p, 'd> {
     pipeline: &'p Pipeline,
     table: StepTable<'p>,
     diagnostics: &'d mut Diagnostics,
     edges: Vec<Edge>,
-    step_paths: HashMap<u32, StepIdx>,
-    used_inputs: HashSet<String>,
-    used_steps: HashSet<StepIdx>,
-    /// pipeline_ex: every variable any set_variable sets (scopes are dynamic there).
-    all_vars: HashSet<&'p str>,
+    step_paths: PathTargets,
+    used_inputs: HashSet<&'p str>,
+    used_steps: Vec<bool>,
+    /// pipeline_ex: every variable any set_variable sets (scopes are dynamic there), with
+    /// each step that sets it and where.
+    all_vars: HashMap<&'p str, Vec<(StepIdx, Span)>>,
     next_idx: StepIdx,
+    /// Reused across steps so the walk allocates no list per step.
+    site_buffer: Vec<Site<'p>>,
+    path_buffer: Vec<&'p Path>,
 }
 
 /// Where a reference is made from.
@@ -205,6 +181,42 @@ struct From {
 }
 
 impl<'p> Resolver<'p, '_> {
+    /// pipeline_ex: where each set_variable variable is set.
+    fn collect_set_vars(&mut self) {
+        for (idx, row) in self.table.rows.iter().enumerate() {
+            if let StepKind::Set { vars } = &row.step.kind {
+                for var in vars {
+                    self.all_vars
+                        .entry(var.name.text.as_str())
+                        .or_default()
+                        .push((idx, var.name.span));
+                }
+            }
+        }
+    }
+
+    /// Whether a set of a variable at `set` can have run before step `reader` reads it in a
+    /// later iteration: both are inside one loop.
+    fn set_in_enclosing_loop(&self, reader: StepIdx, set: StepIdx) -> bool {
+        let mut at = self.table.rows.get(reader).and_then(|r| r.parent);
+        while let Some(ancestor) = at {
+            let row = &self.table.rows[ancestor];
+            if matches!(row.step.kind, StepKind::Map { .. } | StepKind::Loop { .. })
+                && self.table.is_ancestor(ancestor, set)
+            {
+                return true;
+            }
+            at = row.parent;
+        }
+        false
+    }
+
+    fn mark_used(&mut self, idx: StepIdx) {
+        if let Some(used) = self.used_steps.get_mut(idx) {
+            *used = true;
+        }
+    }
+
     fn native(&self) -> bool {
         self.pipeline.dialect == Dialect::Native
     }
@@ -218,13 +230,14 @@ impl<'p> Resolver<'p, '_> {
         for step in steps {
             let idx = self.next_idx;
             self.next_idx += 1;
-            let mut sites = Vec::new();
+            let mut sites = std::mem::take(&mut self.site_buffer);
             for_each_site(step, &mut |s| sites.push(s));
-            for site in sites {
+            for site in sites.drain(..) {
                 if !matches!(site, Site::Condition(_, SiteKind::LoopCondition)) {
                     self.site(site, idx, scope);
                 }
             }
+            self.site_buffer = sites;
             let mark = scope.mark();
             let is_loop = matches!(step.kind, StepKind::Map { .. } | StepKind::Loop { .. });
             if let StepKind::Map { item, .. } = &step.kind {
@@ -353,9 +366,9 @@ impl<'p> Resolver<'p, '_> {
 
     fn expr(&mut self, expr: &'p Expr, from: From, scope: &Scope<'p>) {
         self.calls(expr, from);
-        let mut paths = Vec::new();
+        let mut paths = std::mem::take(&mut self.path_buffer);
         expr.for_each_path(&mut |p| paths.push(p));
-        for path in paths {
+        for path in paths.drain(..) {
             if self.native() {
                 self.native_path(path, from, scope);
             } else if from.in_template {
@@ -364,6 +377,7 @@ impl<'p> Resolver<'p, '_> {
                 self.pex_step_first_path(path, from, scope);
             }
         }
+        self.path_buffer = paths;
     }
 
     /// Check function and filter names.
@@ -403,7 +417,7 @@ impl<'p> Resolver<'p, '_> {
     /// forward references. Returns the step when it is visible.
     fn step_ref(&mut self, id: &str, span: Span, from: From, scope: &Scope<'p>) -> Option<StepIdx> {
         if let Some(target) = scope.step(id) {
-            self.used_steps.insert(target);
+            self.mark_used(target);
             if let Some(step) = from.step {
                 self.edges.push(Edge {
                     from: step,
@@ -414,9 +428,9 @@ impl<'p> Resolver<'p, '_> {
             }
             return Some(target);
         }
-        match self.table.by_id.get(id).and_then(|v| v.first().copied()) {
+        match self.table.by_id.get(id).copied() {
             Some(target) => {
-                self.used_steps.insert(target);
+                self.mark_used(target);
                 if let Some(step) = from.step {
                     self.edges.push(Edge {
                         from: step,
@@ -479,7 +493,7 @@ impl<'p> Resolver<'p, '_> {
                 };
                 let Some(name) = segment.name() else { return };
                 if self.pipeline.inputs.iter().any(|p| p.name.text == name) {
-                    self.used_inputs.insert(name.to_owned());
+                    self.used_inputs.insert(name);
                 } else {
                     let names: Vec<&str> = self
                         .pipeline
@@ -621,17 +635,34 @@ impl<'p> Resolver<'p, '_> {
                 let Some(name) = path.segments.get(1).and_then(|s| s.name()) else {
                     return;
                 };
-                self.pex_variable(name, self.span(&path.span));
+                self.pex_variable(name, self.span(&path.span), from, scope);
             }
-            _ => self.pex_variable(head, head_span),
+            _ => self.pex_variable(head, head_span, from, scope),
         }
     }
 
-    fn pex_variable(&mut self, name: &str, span: Span) {
-        if self.all_vars.contains(name) {
+    fn pex_variable(&mut self, name: &str, span: Span, from: From, scope: &Scope<'p>) {
+        if let Some(sets) = self.all_vars.get(name) {
+            let set_before = scope.has_var(name)
+                || from.step.is_none_or(|reader| {
+                    sets.iter()
+                        .any(|&(set, _)| self.set_in_enclosing_loop(reader, set))
+                });
+            if !set_before && let Some(&(_, set_span)) = sets.first() {
+                self.diagnostics.push(
+                    Diagnostic::new(
+                        Code::P0207,
+                        span,
+                        format!("`{name}` is read before any set_variable step sets it"),
+                    )
+                    .with_primary_label("pipeline_ex renders this as an empty string here")
+                    .with_label(set_span, "set here, by a step that runs later")
+                    .with_help("move the set_variable step before this one"),
+                );
+            }
             return;
         }
-        let mut known: Vec<&str> = self.all_vars.iter().copied().collect();
+        let mut known: Vec<&str> = self.all_vars.keys().copied().collect();
         known.sort_unstable();
         let help = if self.table.by_id.contains_key(name) {
             Some(format!(
@@ -683,7 +714,7 @@ impl<'p> Resolver<'p, '_> {
         }
         if from.site == SiteKind::Source
             && (head == "context"
-                || self.all_vars.contains(head)
+                || self.all_vars.contains_key(head)
                 || scope.loop_vars.contains(&head))
         {
             return;
@@ -713,15 +744,16 @@ impl<'p> Resolver<'p, '_> {
     /// named like a step at another level overwrites it. Same-level duplicates were reported
     /// by lowering; this reports the ones across levels.
     fn merged_duplicates(&mut self) {
-        let mut groups: Vec<(&str, &Vec<StepIdx>)> =
-            self.table.by_id.iter().map(|(k, v)| (*k, v)).collect();
-        groups.sort_by_key(|(_, v)| v.first().copied());
+        let mut by_name: HashMap<&str, Vec<StepIdx>> = HashMap::default();
+        for (idx, row) in self.table.rows.iter().enumerate() {
+            by_name
+                .entry(row.step.id.text.as_str())
+                .or_default()
+                .push(idx);
+        }
+        let mut groups: Vec<(&str, Vec<StepIdx>)> = by_name.into_iter().collect();
+        groups.sort_by_key(|(_, rows)| rows.first().copied());
         for (id, rows) in groups {
-            let rows: Vec<StepIdx> = rows
-                .iter()
-                .copied()
-                .filter(|&r| self.table.rows[r].step.id.text == id)
-                .collect();
             let Some(&first) = rows.first() else { continue };
             for &later in rows.iter().skip(1) {
                 if self.table.rows[later].parent == self.table.rows[first].parent {
@@ -758,12 +790,7 @@ impl<'p> Resolver<'p, '_> {
         for idx in 0..self.table.rows.len() {
             let step = self.table.rows[idx].step;
             for dep in &step.depends_on {
-                match self
-                    .table
-                    .by_id
-                    .get(dep.text.as_str())
-                    .and_then(|v| v.first().copied())
-                {
+                match self.table.by_id.get(dep.text.as_str()).copied() {
                     Some(target) if target == idx => self.diagnostics.push(
                         Diagnostic::new(
                             Code::P0300,
@@ -773,7 +800,7 @@ impl<'p> Resolver<'p, '_> {
                         .with_primary_label("a step cannot wait for itself"),
                     ),
                     Some(target) => {
-                        self.used_steps.insert(target);
+                        self.mark_used(target);
                         self.edges.push(Edge {
                             from: idx,
                             to: target,

@@ -26,6 +26,16 @@ pub struct Mark {
 }
 
 impl<'p> Scope<'p> {
+    /// An empty scope with room for `steps` step names.
+    #[must_use]
+    pub fn with_capacity(steps: usize) -> Scope<'p> {
+        Scope {
+            steps: HashMap::with_capacity_and_hasher(steps, rustc_hash::FxBuildHasher),
+            undo: Vec::with_capacity(steps),
+            ..Scope::default()
+        }
+    }
+
     /// Make a step visible.
     pub fn add_step(&mut self, id: &'p str, idx: StepIdx) {
         let previous = self.steps.insert(id, idx);

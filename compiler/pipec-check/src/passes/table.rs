@@ -25,15 +25,19 @@ pub struct StepRow<'p> {
 pub struct StepTable<'p> {
     /// Rows in pre-order.
     pub rows: Vec<StepRow<'p>>,
-    /// Step ids to rows (several when ids are duplicated, which lowering reported).
-    pub by_id: HashMap<&'p str, Vec<StepIdx>>,
+    /// Step ids (and output aliases) to the first row that has them. Duplicates were
+    /// reported by lowering; [`StepTable::rows`] still holds every one.
+    pub by_id: HashMap<&'p str, StepIdx>,
 }
 
 impl<'p> StepTable<'p> {
     /// Build the table.
     #[must_use]
     pub fn new(steps: &'p [Step]) -> StepTable<'p> {
-        let mut table = StepTable::default();
+        let mut table = StepTable {
+            rows: Vec::with_capacity(steps.len()),
+            by_id: HashMap::with_capacity_and_hasher(steps.len(), rustc_hash::FxBuildHasher),
+        };
         table.add(steps, None, 0);
         table
     }
@@ -46,12 +50,9 @@ impl<'p> StepTable<'p> {
                 parent,
                 depth,
             });
-            self.by_id
-                .entry(step.id.text.as_str())
-                .or_default()
-                .push(idx);
+            self.by_id.entry(step.id.text.as_str()).or_insert(idx);
             if let Some(alias) = output_alias(step) {
-                self.by_id.entry(alias).or_default().push(idx);
+                self.by_id.entry(alias).or_insert(idx);
             }
             for body in bodies(step) {
                 self.add(body, Some(idx), depth + 1);

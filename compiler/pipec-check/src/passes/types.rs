@@ -340,21 +340,15 @@ impl Checker<'_, '_, '_> {
             },
             _ => return Type::Any,
         };
-        let owner = path
-            .segments
-            .get(..rest)
-            .map(display_segments)
-            .unwrap_or_default();
-        let mut so_far = owner;
-        for segment in path.segments.iter().skip(rest) {
-            let next = self.field_type(&ty, segment, &so_far, report);
-            so_far = format!(
-                "{so_far}{}",
-                match segment {
-                    Segment::Field(id) => format!(".{}", id.name),
-                    Segment::Index(n, _) => format!("[{n}]"),
-                }
-            );
+        for (i, segment) in path.segments.iter().enumerate().skip(rest) {
+            // The path up to this segment, as written; only an error message needs it.
+            let owner = || {
+                path.segments
+                    .get(..i)
+                    .map(display_segments)
+                    .unwrap_or_default()
+            };
+            let next = self.field_type(&ty, segment, &owner, report);
             match next {
                 Some(t) => ty = t,
                 None => return Type::Any,
@@ -367,7 +361,7 @@ impl Checker<'_, '_, '_> {
         &mut self,
         ty: &Type,
         segment: &Segment,
-        owner: &str,
+        owner: &dyn Fn() -> String,
         report: bool,
     ) -> Option<Type> {
         let resolved = self.resolve_named(&ty.without_none());
@@ -388,9 +382,9 @@ impl Checker<'_, '_, '_> {
                                 Diagnostic::new(
                                     Code::P0205,
                                     self.span(&id.span),
-                                    format!("`{owner}` has no field `{}`", id.name),
+                                    format!("`{}` has no field `{}`", owner(), id.name),
                                 )
-                                .with_primary_label(format!("`{owner}` is `{}`", ty.display()))
+                                .with_primary_label(format!("`{}` is `{}`", owner(), ty.display()))
                                 .with_help_opt(help),
                             );
                         }
@@ -413,13 +407,14 @@ impl Checker<'_, '_, '_> {
                             Code::P0205,
                             span,
                             format!(
-                                "`{owner}` has no field `{}`",
+                                "`{}` has no field `{}`",
+                                owner(),
                                 segment
                                     .name()
                                     .map_or_else(|| "[..]".to_owned(), str::to_owned)
                             ),
                         )
-                        .with_primary_label(format!("`{owner}` is `{}`, {what}", ty.display()))
+                        .with_primary_label(format!("`{}` is `{}`, {what}", owner(), ty.display()))
                         .with_help_opt(help.map(str::to_owned)),
                     );
                 }

@@ -130,7 +130,8 @@ pub enum StepKind {
 /// A loop or fan-out bound, with where it comes from.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Bound {
-    /// The bound.
+    /// The bound. It is 0 only when the written bound was invalid: lowering reported it, and
+    /// the bound stays present so that no later pass reports it missing as well.
     pub value: u64,
     /// Where it is declared; `None` when it is a dialect default (pipeline_ex's 100).
     pub span: Option<Span>,

@@ -193,7 +193,7 @@ impl<'a> Ctx<'a> {
     /// A non-negative integer, or P0104 / P0107.
     pub fn count(&mut self, node: NodeRef<'_>, what: &str) -> Option<u64> {
         match node.kind() {
-            NodeKind::Int(i) if *i >= 0 => Some(i.unsigned_abs()),
+            NodeKind::Int(i) if i >= 0 => Some(i.unsigned_abs()),
             NodeKind::Int(i) => {
                 self.push(
                     Diagnostic::new(
@@ -268,7 +268,7 @@ impl<'a> Ctx<'a> {
     /// holes verbatim at run time).
     pub fn template(&mut self, node: NodeRef<'_>, what: &str) -> Option<TemplateValue> {
         let (text, style) = match node.kind() {
-            NodeKind::Str(s, style) => (s.as_str(), *style),
+            NodeKind::Str(s, style) => (s, style),
             NodeKind::Int(_) | NodeKind::Float(_) | NodeKind::Bool(_) => {
                 let text = node
                     .scalar_text()
@@ -306,7 +306,7 @@ impl<'a> Ctx<'a> {
     /// mapped into the file. A `{{ x }}` wrapper around the whole string is accepted.
     pub fn expr(&mut self, node: NodeRef<'_>, what: &str) -> Option<Expr> {
         let (text, style) = match node.kind() {
-            NodeKind::Str(s, style) => (s.as_str(), *style),
+            NodeKind::Str(s, style) => (s, style),
             _ => {
                 self.push(kind_error(node, what, "a string"));
                 return None;
@@ -381,7 +381,7 @@ impl<'a> Ctx<'a> {
         }
         if let NodeKind::Bool(b) = node.kind() {
             let expr = Expr {
-                kind: pipec_syntax::expr::ExprKind::Literal(pipec_syntax::expr::Literal::Bool(*b)),
+                kind: pipec_syntax::expr::ExprKind::Literal(pipec_syntax::expr::Literal::Bool(b)),
                 span: node.span().start..node.span().end,
             };
             return Condition::Expr(expr);

@@ -4,6 +4,42 @@
 
 mod ast;
 mod parse;
+mod print;
 
 pub use ast::*;
 pub use parse::{parse_expr, parse_template};
+
+/// The built-in functions of the native expression language, callable as `f(x)` or as a
+/// filter `x | f`. The checker accepts exactly these names; `pipec-eval` implements each.
+pub const FUNCTIONS: &[&str] = &[
+    "length",
+    "join",
+    "json",
+    "lower",
+    "upper",
+    "trim",
+    "default",
+    "first",
+    "last",
+    "keys",
+    "values",
+    "round",
+    "floor",
+    "ceil",
+    "min",
+    "max",
+    "abs",
+    "sum",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "split",
+    "replace",
+    "to_int",
+    "to_float",
+    "to_str",
+    "sort",
+    "unique",
+    "slice",
+    "isEmpty",
+];

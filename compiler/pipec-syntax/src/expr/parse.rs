@@ -42,14 +42,13 @@ pub fn parse_expr(src: &str) -> Result<Expr, ExprError> {
 /// one error each.
 #[must_use]
 pub fn parse_template(src: &str) -> (Template, Vec<ExprError>) {
-    let mut parts = Vec::new();
+    let mut parts = Vec::with_capacity(4);
     let mut errors = Vec::new();
     let mut pos = 0;
-    while let Some(open) = src.get(pos..).and_then(|rest| rest.find("{{")) {
-        let open = pos + open;
+    while let Some(open) = find_pair(src, pos, b'{') {
         push_text(&mut parts, slice(src, pos..open));
         let inner_start = open + 2;
-        let Some(close) = src.get(inner_start..).and_then(|rest| rest.find("}}")) else {
+        let Some(close) = find_pair(src, inner_start, b'}') else {
             errors.push(ExprError {
                 span: rel(open..inner_start),
                 message: "unclosed `{{`".to_owned(),
@@ -62,7 +61,6 @@ pub fn parse_template(src: &str) -> (Template, Vec<ExprError>) {
             pos = src.len();
             break;
         };
-        let close = inner_start + close;
         let end = close + 2;
         let inner = slice(src, inner_start..close);
         let hole = rel(open..end);
@@ -981,52 +979,39 @@ mod tests;
 /// Fast path: a hole or condition that is one dotted path of identifiers (`steps.a.b`),
 /// by far the most common expression, built without pest. Anything else returns `None`.
 fn plain_path(src: &str, base: usize) -> Option<Expr> {
-    const WS: [char; 4] = [' ', '\t', '\n', '\r'];
-    let body = src.trim_start_matches(WS);
-    let start = src.len() - body.len();
-    let body = body.trim_end_matches(WS);
-    if body.is_empty() {
-        return None;
-    }
-    let mut segments = Vec::new();
-    let mut pos = base + start;
-    for (i, seg) in body.split('.').enumerate() {
-        let bytes = seg.as_bytes();
-        let ok = bytes
-            .first()
-            .is_some_and(|b| b.is_ascii_alphabetic() || *b == b'_')
-            && bytes
-                .iter()
-                .all(|b| b.is_ascii_alphanumeric() || *b == b'_');
-        if !ok {
-            return None;
+    // This runs for nearly every hole: one pass over the bytes, no `str` patterns.
+    let bytes = src.as_bytes();
+    let is_ws = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | b'\r');
+    let start = bytes.iter().position(|&b| !is_ws(b))?;
+    let end = bytes.iter().rposition(|&b| !is_ws(b))? + 1;
+    let mut segments = Vec::with_capacity(3);
+    let mut seg_start = start;
+    for i in start..=end {
+        let b = bytes.get(i).copied().filter(|_| i < end);
+        if b.is_some_and(|b| b != b'.') {
+            let b = b.unwrap_or(0);
+            let ok = if i == seg_start {
+                b.is_ascii_alphabetic() || b == b'_'
+            } else {
+                b.is_ascii_alphanumeric() || b == b'_'
+            };
+            if !ok {
+                return None;
+            }
+            continue;
         }
-        if i == 0
-            && matches!(
-                seg,
-                "and"
-                    | "or"
-                    | "not"
-                    | "contains"
-                    | "matches"
-                    | "between"
-                    | "true"
-                    | "false"
-                    | "True"
-                    | "False"
-                    | "null"
-                    | "nil"
-            )
-        {
+        // A `.` or the end closes a segment, which must not be empty.
+        let name = src.get(seg_start..i).filter(|n| !n.is_empty())?;
+        if segments.is_empty() && is_keyword(name) {
             return None;
         }
         segments.push(Segment::Field(Ident {
-            name: seg.to_owned(),
-            span: rel(pos..pos + seg.len()),
+            name: name.to_owned(),
+            span: rel(base + seg_start..base + i),
         }));
-        pos += seg.len() + 1;
+        seg_start = i + 1;
     }
-    let span = rel(base + start..base + start + body.len());
+    let span = rel(base + start..base + end);
     Some(Expr {
         kind: ExprKind::Path(Path {
             segments,
@@ -1034,6 +1019,38 @@ fn plain_path(src: &str, base: usize) -> Option<Expr> {
         }),
         span,
     })
+}
+
+/// Words that make an expression more than a path when they come first.
+fn is_keyword(word: &str) -> bool {
+    matches!(
+        word,
+        "and"
+            | "or"
+            | "not"
+            | "contains"
+            | "matches"
+            | "between"
+            | "true"
+            | "false"
+            | "True"
+            | "False"
+            | "null"
+            | "nil"
+    )
+}
+
+/// The byte offset of the next `{{` (or `}}`: `pair` is the repeated byte) at or after `from`.
+fn find_pair(src: &str, from: usize, pair: u8) -> Option<usize> {
+    let bytes = src.as_bytes();
+    let mut i = from;
+    while let Some(k) = bytes.get(i..)?.iter().position(|&b| b == pair) {
+        if bytes.get(i + k + 1) == Some(&pair) {
+            return Some(i + k);
+        }
+        i += k + 1;
+    }
+    None
 }
 
 /// Fast path: `ATOM OP ATOM` where each atom is a plain dotted path, a number, a quoted

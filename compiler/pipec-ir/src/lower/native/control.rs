@@ -3,7 +3,7 @@
 //! lists lowered with the same rules, and share the pipeline's id scope.
 
 use pipec_diagnostics::{Code, Diagnostic};
-use pipec_syntax::MapRef;
+use pipec_syntax::{MapRef, NodeRef};
 
 use super::keys::CASE;
 use super::names::check_identifier;
@@ -108,12 +108,9 @@ pub fn map<'d>(ctx: &mut Ctx<'_>, map: MapRef<'d>, id: &Name, scope: &mut Scope<
     };
     let item =
         item.unwrap_or_else(|| Name::new(DEFAULT_ITEM, over_node.map_or(map.span(), |n| n.span())));
-    let max_items = map.get("max_items").and_then(|n| {
-        positive(ctx, n, "`max_items`").map(|value| Bound {
-            value,
-            span: Some(n.span()),
-        })
-    });
+    let max_items = map
+        .get("max_items")
+        .map(|n| written_bound(ctx, n, "`max_items`"));
     let max_parallel = map
         .get("max_parallel")
         .and_then(|n| positive(ctx, n, "`max_parallel`"));
@@ -124,6 +121,15 @@ pub fn map<'d>(ctx: &mut Ctx<'_>, map: MapRef<'d>, id: &Name, scope: &mut Scope<
         max_items,
         max_parallel,
         steps,
+    }
+}
+
+/// A bound written in the file. An invalid one is reported here and kept as a 0 bound, so
+/// the limits pass does not also call the step unbounded (see [`Bound::value`]).
+fn written_bound(ctx: &mut Ctx<'_>, node: NodeRef<'_>, what: &str) -> Bound {
+    Bound {
+        value: positive(ctx, node, what).unwrap_or(0),
+        span: Some(node.span()),
     }
 }
 
@@ -154,12 +160,9 @@ pub fn repeat<'d>(
             None
         }
     };
-    let max_iterations = map.get("max_iterations").and_then(|n| {
-        positive(ctx, n, "`max_iterations`").map(|value| Bound {
-            value,
-            span: Some(n.span()),
-        })
-    });
+    let max_iterations = map
+        .get("max_iterations")
+        .map(|n| written_bound(ctx, n, "`max_iterations`"));
     let steps = body(ctx, map, scope, &|| kind_label("loop", id));
     StepKind::Loop {
         condition,

@@ -149,10 +149,10 @@ pub fn json(node: NodeRef<'_>) -> serde_json::Value {
     use serde_json::Value;
     match node.kind() {
         NodeKind::Null => Value::Null,
-        NodeKind::Bool(b) => Value::Bool(*b),
-        NodeKind::Int(i) => Value::from(*i),
-        NodeKind::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
-        NodeKind::Str(s, _) => Value::String(s.clone()),
+        NodeKind::Bool(b) => Value::Bool(b),
+        NodeKind::Int(i) => Value::from(i),
+        NodeKind::Float(f) => serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number),
+        NodeKind::Str(s, _) => Value::String(s.to_owned()),
         NodeKind::Seq(_) => Value::Array(node.as_seq().into_iter().flatten().map(json).collect()),
         NodeKind::Map(_) => Value::Object(
             node.as_map()

@@ -59,7 +59,7 @@ fn version(ctx: &mut Ctx<'_>, map: MapRef<'_>) -> bool {
             "this is a string".to_owned(),
             "write the version as a number: `pipec: 1`",
         ),
-        NodeKind::Float(f) if *f == 1.0 => (
+        NodeKind::Float(1.0) => (
             true,
             "this is a float".to_owned(),
             "write the version as a whole number: `pipec: 1`",

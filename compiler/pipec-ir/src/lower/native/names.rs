@@ -6,8 +6,8 @@
 //! to `[A-Za-z_][A-Za-z0-9_]*` here, where the span of the name is at hand, rather than
 //! failing in a back-end.
 
+use rustc_hash::FxHashMap as HashMap;
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use pipec_diagnostics::{Code, Diagnostic, Span};
 

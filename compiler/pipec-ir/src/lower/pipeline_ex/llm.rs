@@ -12,8 +12,8 @@ use super::keys::{BATCH_TASK, ENHANCED_CLAUDE, NEEDS_PROMPT, PARALLEL_TASK, PRES
 use super::options::{self, ClaudeOptions};
 use super::prompt::{StringPrompt, lower_prompt};
 use super::read::{check_keys, head_span, positive, present, required};
-use super::steps::{Env, Lowered, StepInfo, ms_to_s};
-use crate::ir::{Name, PromptPart, StepKind, Task};
+use super::steps::{Env, Lowered, StepInfo, loader_note, ms_to_s};
+use crate::ir::{Name, PromptPart, StepKind, Task, TemplateValue};
 use crate::lower::Ctx;
 
 /// Lower an LLM step of type `info.ty`.
@@ -35,6 +35,7 @@ pub(super) fn lower_llm(
     let claude = present(map, "claude_options").map_or_else(ClaudeOptions::default, |n| {
         options::claude_options(ctx, n, ty, info.context)
     });
+    let mut extra_templates = claude.templates;
     let mut timeout_ms = claude.timeout_ms;
     let mut attempts = claude.attempts.unwrap_or(1);
     let mut calls = 1;
@@ -50,7 +51,7 @@ pub(super) fn lower_llm(
                 options::token_budget(ctx, budget, info.context);
             }
             if let Some(functions) = present(map, "functions") {
-                options::functions(ctx, functions, env.functions);
+                options::functions(ctx, functions, env.functions, info.loader_checked);
             }
             if let Some(timeout) = present(map, "timeout_ms") {
                 timeout_ms = positive(ctx, timeout, "`timeout_ms`");
@@ -85,11 +86,18 @@ pub(super) fn lower_llm(
     }
 
     let kind = match ty {
-        "parallel_claude" => parallel_claude(ctx, map, info),
-        "claude_batch" => claude_batch(ctx, map, info),
+        "parallel_claude" => parallel_claude(ctx, map, info, &mut extra_templates),
+        "claude_batch" => claude_batch(ctx, map, info, &mut extra_templates),
         _ => {
             let prompt = match present(map, "prompt") {
-                Some(node) => lower_prompt(ctx, node, info.context, StringPrompt::Rejected),
+                Some(node) => {
+                    let strings = if info.loader_checked {
+                        StringPrompt::Rejected
+                    } else {
+                        StringPrompt::BuilderOnly
+                    };
+                    lower_prompt(ctx, node, info.context, strings)
+                }
                 None => {
                     if NEEDS_PROMPT.contains(&ty) {
                         missing_prompt(ctx, info);
@@ -108,6 +116,7 @@ pub(super) fn lower_llm(
         kind,
         max_attempts: u32::try_from(attempts).unwrap_or(u32::MAX),
         timeout_s: timeout_ms.map(ms_to_s),
+        extra_templates,
     }
 }
 
@@ -120,16 +129,22 @@ fn missing_prompt(ctx: &mut Ctx<'_>, info: StepInfo<'_>) {
             format!("{} is missing `prompt`", info.context),
         )
         .with_primary_label(format!("a `{}` step needs a prompt", info.ty))
-        .with_note(
-            "pipeline_ex's loader rejects the workflow (\"missing required 'prompt' field\")",
-        )
+        .with_note(loader_note(
+            info.loader_checked,
+            "missing required 'prompt' field",
+        ))
         .with_help("add `prompt: [{type: static, content: ...}]`"),
     );
 }
 
 /// parallel_claude: `parallel_tasks` (required by the loader), each `{id, prompt,
 /// claude_options, output_to_file}`.
-fn parallel_claude(ctx: &mut Ctx<'_>, map: MapRef<'_>, info: StepInfo<'_>) -> Option<StepKind> {
+fn parallel_claude(
+    ctx: &mut Ctx<'_>,
+    map: MapRef<'_>,
+    info: StepInfo<'_>,
+    templates: &mut Vec<TemplateValue>,
+) -> Option<StepKind> {
     let node = required(ctx, map, "parallel_tasks", info.context, info.at)?;
     let items = ctx.seq(node, "`parallel_tasks`")?;
     let mut tasks = Vec::new();
@@ -155,10 +170,12 @@ fn parallel_claude(ctx: &mut Ctx<'_>, map: MapRef<'_>, info: StepInfo<'_>) -> Op
             .map(|n| lower_prompt(ctx, n, &context, StringPrompt::BuilderOnly))
             .unwrap_or_default();
         if let Some(options) = present(task, "claude_options") {
-            options::claude_options(ctx, options, "parallel_claude", &context);
+            templates.extend(
+                options::claude_options(ctx, options, "parallel_claude", &context).templates,
+            );
         }
         if let Some(file) = present(task, "output_to_file") {
-            ctx.template(file, "`output_to_file`");
+            templates.extend(ctx.template(file, "`output_to_file`"));
         }
         if let Some(id) = id {
             tasks.push(Task { id, prompt });
@@ -172,17 +189,29 @@ fn parallel_claude(ctx: &mut Ctx<'_>, map: MapRef<'_>, info: StepInfo<'_>) -> Op
 
 /// claude_batch: `tasks` (each with `file` and/or `prompt`, optional `task_id`), or a single
 /// `prompt` without tasks. With both, the step prompt is sent ahead of each task's.
-fn claude_batch(ctx: &mut Ctx<'_>, map: MapRef<'_>, info: StepInfo<'_>) -> Option<StepKind> {
+fn claude_batch(
+    ctx: &mut Ctx<'_>,
+    map: MapRef<'_>,
+    info: StepInfo<'_>,
+    templates: &mut Vec<TemplateValue>,
+) -> Option<StepKind> {
     let provider = Some("anthropic".to_owned());
     let shared = present(map, "prompt")
         .map(|n| lower_prompt(ctx, n, info.context, StringPrompt::BuilderOnly));
     let Some(node) = present(map, "tasks") else {
         if shared.is_none() {
             ctx.push(
-                Diagnostic::new(Code::P0103, info.at, format!("{} has neither `prompt` nor `tasks`", info.context))
-                    .with_primary_label("a claude_batch step needs one of them")
-                    .with_note("pipeline_ex's loader rejects the workflow (\"must have either 'prompt' or 'tasks' field\")")
-                    .with_help("add `tasks: [{task_id: ..., prompt: [...]}]`"),
+                Diagnostic::new(
+                    Code::P0103,
+                    info.at,
+                    format!("{} has neither `prompt` nor `tasks`", info.context),
+                )
+                .with_primary_label("a claude_batch step needs one of them")
+                .with_note(loader_note(
+                    info.loader_checked,
+                    "must have either 'prompt' or 'tasks' field",
+                ))
+                .with_help("add `tasks: [{task_id: ..., prompt: [...]}]`"),
             );
         }
         return Some(StepKind::Llm {
@@ -222,7 +251,8 @@ fn claude_batch(ctx: &mut Ctx<'_>, map: MapRef<'_>, info: StepInfo<'_>) -> Optio
         prompt.extend(own.unwrap_or_default());
         prompt.extend(file.map(PromptPart::File));
         if let Some(options) = present(task, "claude_options") {
-            options::claude_options(ctx, options, "claude_batch", &context);
+            templates
+                .extend(options::claude_options(ctx, options, "claude_batch", &context).templates);
         }
         // Without `task_id` the task is numbered; the name is only used for messages.
         let id = id.unwrap_or_else(|| Name::new(format!("task_{}", index + 1), item.span()));

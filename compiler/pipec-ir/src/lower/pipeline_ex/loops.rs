@@ -10,8 +10,8 @@ use pipec_syntax::{MapRef, NodeKind};
 
 use super::read::{positive, present, required};
 use super::sources::{Grammar, lower_source};
-use super::steps::{Env, Lowered, StepInfo, lower_steps};
-use crate::ir::{Bound, LoopCondition, Name, StepKind};
+use super::steps::{Env, Lowered, StepInfo, lower_steps, warn_if_empty_body};
+use crate::ir::{Bound, LoopCondition, Name, Step, StepKind};
 use crate::lower::Ctx;
 
 /// `max_parallel` default and cap (`@default_max_parallel`, and the cap the docs state).
@@ -34,17 +34,7 @@ pub(super) fn lower_for(
         .unwrap_or_else(|| Name::new(String::new(), info.at));
     let over = required(ctx, map, "data_source", info.context, info.at)
         .and_then(|n| lower_source(ctx, n, Grammar::ForLoop, "`data_source`"));
-    let steps = match required(ctx, map, "steps", info.context, info.at) {
-        Some(node) => lower_steps(
-            ctx,
-            node,
-            Env {
-                in_loop: true,
-                ..env
-            },
-        ),
-        None => Vec::new(),
-    };
+    let steps = loop_body(ctx, map, info, env);
 
     let parallel = present(map, "parallel")
         .and_then(|n| ctx.bool(n, "`parallel`"))
@@ -121,17 +111,7 @@ pub(super) fn lower_while(
         }
         Some(LoopCondition::While(ctx.condition(node, "a while_loop condition")))
     });
-    let steps = match required(ctx, map, "steps", info.context, info.at) {
-        Some(node) => lower_steps(
-            ctx,
-            node,
-            Env {
-                in_loop: true,
-                ..env
-            },
-        ),
-        None => Vec::new(),
-    };
+    let steps = loop_body(ctx, map, info, env);
 
     let bound = match present(map, "max_iterations") {
         None => Bound {
@@ -139,11 +119,11 @@ pub(super) fn lower_while(
             span: None,
         },
         Some(node) => match node.kind() {
-            NodeKind::Int(n) if (1..=MAX_ITERATIONS_CAP as i64).contains(n) => Bound {
+            NodeKind::Int(n) if (1..=MAX_ITERATIONS_CAP as i64).contains(&n) => Bound {
                 value: n.unsigned_abs(),
                 span: Some(node.span()),
             },
-            NodeKind::Int(n) if *n > MAX_ITERATIONS_CAP as i64 => {
+            NodeKind::Int(n) if n > MAX_ITERATIONS_CAP as i64 => {
                 ctx.push(
                     Diagnostic::new(
                         Code::P0110,
@@ -181,4 +161,22 @@ pub(super) fn lower_while(
         max_iterations: Some(bound),
         steps,
     })
+}
+
+/// A loop's required `steps:`, lowered as a loop body (which pipeline_ex's loader does not
+/// check, and whose runner takes fewer step types).
+fn loop_body(ctx: &mut Ctx<'_>, map: MapRef<'_>, info: StepInfo<'_>, env: Env<'_>) -> Vec<Step> {
+    let Some(node) = required(ctx, map, "steps", info.context, info.at) else {
+        return Vec::new();
+    };
+    warn_if_empty_body(ctx, node, info.context);
+    lower_steps(
+        ctx,
+        node,
+        Env {
+            in_loop: true,
+            loader_checked: false,
+            ..env
+        },
+    )
 }

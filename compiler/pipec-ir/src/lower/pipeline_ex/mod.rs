@@ -37,7 +37,7 @@ use self::keys::{
     with_keys,
 };
 use self::read::{check_keys, documented_only, head_span, present, required, soft_one_of};
-use self::steps::{Env, lower_steps};
+use self::steps::{Env, lower_steps, warn_if_empty_body};
 use super::Ctx;
 use crate::ir::{Dialect, Limits, Name, Pipeline};
 
@@ -149,6 +149,9 @@ pub(super) fn lower_workflow(ctx: &mut Ctx<'_>, map: MapRef<'_>, origin: Origin<
     let steps = match required(ctx, map, "steps", &context, at) {
         Some(node) => {
             // Inline pipelines only need a steps list; files go through the loader.
+            if matches!(origin, Origin::Inline { .. }) {
+                warn_if_empty_body(ctx, node, &context);
+            }
             if matches!(origin, Origin::File)
                 && node.as_seq().is_some_and(|mut s| s.next().is_none())
             {
@@ -164,6 +167,7 @@ pub(super) fn lower_workflow(ctx: &mut Ctx<'_>, map: MapRef<'_>, origin: Origin<
                 Env {
                     functions: functions.as_deref(),
                     in_loop: false,
+                    loader_checked: matches!(origin, Origin::File),
                 },
             )
         }

@@ -106,6 +106,7 @@ pub(super) fn lower_nested(ctx: &mut Ctx<'_>, map: MapRef<'_>, info: StepInfo<'_
             kind: Some(StepKind::Pipeline { source, inputs }),
             max_attempts: 1,
             timeout_s,
+            extra_templates: Vec::new(),
         },
         None => Lowered::none(),
     }

@@ -18,15 +18,18 @@ use super::keys::{
     TOKEN_BUDGET_HINTS,
 };
 use super::read::{check_keys, positive, soft_one_of, string_list};
+use crate::ir::TemplateValue;
 use crate::lower::Ctx;
 
 /// What the rest of the lowering needs from a `claude_options` map.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub(super) struct ClaudeOptions {
     /// `timeout_ms`, when the provider honours it.
     pub timeout_ms: Option<u64>,
     /// Provider-level attempts (`retry_config.max_retries` > 0 on an enhanced type).
     pub attempts: Option<u64>,
+    /// `system_prompt` and `append_system_prompt`, whose references must resolve.
+    pub templates: Vec<TemplateValue>,
 }
 
 /// Check a `claude_options` map. `step_type` decides which provider reads it: plain `claude`
@@ -94,7 +97,8 @@ pub(super) fn claude_options(
                 ctx.bool(value, &format!("`{key_text}`"));
             }
             "system_prompt" | "append_system_prompt" => {
-                ctx.template(value, &format!("`{key_text}`"));
+                out.templates
+                    .extend(ctx.template(value, &format!("`{key_text}`")));
             }
             "cwd"
             | "model"
@@ -223,7 +227,12 @@ pub(super) fn token_budget(ctx: &mut Ctx<'_>, node: NodeRef<'_>, context: &str) 
 /// A Gemini step's `functions`: names that must be declared under the workflow's
 /// `gemini_functions`; the loader rejects unknown ones. `declared` is `None` where the set
 /// is unknowable (an inline nested pipeline without its own `gemini_functions`).
-pub(super) fn functions(ctx: &mut Ctx<'_>, node: NodeRef<'_>, declared: Option<&[String]>) {
+pub(super) fn functions(
+    ctx: &mut Ctx<'_>,
+    node: NodeRef<'_>,
+    declared: Option<&[String]>,
+    loader_checked: bool,
+) {
     let Some(items) = ctx.seq(node, "`functions`") else {
         return;
     };
@@ -256,9 +265,10 @@ pub(super) fn functions(ctx: &mut Ctx<'_>, node: NodeRef<'_>, declared: Option<&
                 format!("unknown gemini function `{}`", name.text),
             )
             .with_primary_label("not declared under `gemini_functions`")
-            .with_note(
-                "pipeline_ex's loader rejects the workflow (\"references undefined function\")",
-            )
+            .with_note(super::steps::loader_note(
+                loader_checked,
+                "references undefined function",
+            ))
             .with_help(help),
         );
     }

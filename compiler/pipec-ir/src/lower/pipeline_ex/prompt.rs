@@ -75,7 +75,7 @@ pub(super) fn lower_prompt(
         let Some(map) = ctx.map(item, "a prompt part") else {
             continue;
         };
-        if let Some(part) = lower_part(ctx, map, context) {
+        if let Some(part) = lower_part(ctx, map, context, strings) {
             parts.push(part);
         }
     }
@@ -83,7 +83,12 @@ pub(super) fn lower_prompt(
 }
 
 /// One part; `None` when it renders nothing pipec can represent or is broken (reported).
-fn lower_part(ctx: &mut Ctx<'_>, map: MapRef<'_>, context: &str) -> Option<PromptPart> {
+fn lower_part(
+    ctx: &mut Ctx<'_>,
+    map: MapRef<'_>,
+    context: &str,
+    strings: StringPrompt,
+) -> Option<PromptPart> {
     let part_context = format!("a prompt part of {context}");
     let ty_node = required(ctx, map, "type", &part_context, head_span(map))?;
     let ty = ctx.name(ty_node, "a prompt part type")?;
@@ -96,7 +101,11 @@ fn lower_part(ctx: &mut Ctx<'_>, map: MapRef<'_>, context: &str) -> Option<Promp
                 ty.span,
                 format!("unknown prompt part type `{}`", ty.text),
             )
-            .with_primary_label("pipeline_ex's loader rejects this part type")
+            .with_primary_label(if strings == StringPrompt::Rejected {
+                "pipeline_ex's loader rejects this part type"
+            } else {
+                "pipeline_ex has no such prompt part type"
+            })
             .with_help(help),
         );
         return None;

@@ -18,7 +18,7 @@ use super::keys::{
 };
 use super::read::{check_keys, documented_only, head_span, present, required};
 use super::{file_ops, llm, loops, nested, transform, vars};
-use crate::ir::{Name, Step, StepKind};
+use crate::ir::{Name, Step, StepKind, TemplateValue};
 use crate::lower::Ctx;
 
 /// What the steps of one list can see.
@@ -29,6 +29,20 @@ pub(super) struct Env<'e> {
     /// Whether the list is a loop body (run by `Loop.do_execute_step`, which supports fewer
     /// step types).
     pub in_loop: bool,
+    /// Whether pipeline_ex's loader validates these steps: only a file's top-level steps.
+    /// Elsewhere what the loader would reject is found only when the step runs.
+    pub loader_checked: bool,
+}
+
+/// The note for a fault pipeline_ex's loader reports as `loader_error` on a top-level step;
+/// on a nested step nothing checks it before it runs.
+pub(super) fn loader_note(loader_checked: bool, loader_error: &str) -> String {
+    if loader_checked {
+        format!("pipeline_ex's loader rejects the workflow (\"{loader_error}\")")
+    } else {
+        "pipeline_ex's loader checks only top-level steps, so this fails when the step runs"
+            .to_owned()
+    }
 }
 
 /// What one step's lowering needs to know about the step.
@@ -42,6 +56,8 @@ pub(super) struct StepInfo<'s> {
     pub at: Span,
     /// The step's id, if it has one.
     pub id: Option<&'s Name>,
+    /// Whether pipeline_ex's loader validates this step (see [`Env::loader_checked`]).
+    pub loader_checked: bool,
 }
 
 /// The kind-specific part of a step.
@@ -53,6 +69,9 @@ pub(super) struct Lowered {
     pub max_attempts: u32,
     /// Per-attempt timeout in seconds.
     pub timeout_s: Option<f64>,
+    /// Templates in the step's options (`claude_options.system_prompt`, a task's
+    /// `output_to_file`, ...), kept so their references are resolved.
+    pub extra_templates: Vec<TemplateValue>,
 }
 
 impl Lowered {
@@ -62,6 +81,7 @@ impl Lowered {
             kind: Some(kind),
             max_attempts: 1,
             timeout_s: None,
+            extra_templates: Vec::new(),
         }
     }
 
@@ -71,6 +91,7 @@ impl Lowered {
             kind: None,
             max_attempts: 1,
             timeout_s: None,
+            extra_templates: Vec::new(),
         }
     }
 }
@@ -79,6 +100,22 @@ impl Lowered {
 #[allow(clippy::cast_precision_loss, reason = "timeouts are far below 2^52 ms")]
 pub(super) fn ms_to_s(ms: u64) -> f64 {
     ms as f64 / 1000.0
+}
+
+/// P0110 for the empty `steps:` of a loop body or an inline pipeline: pipeline_ex's loader
+/// checks only top-level steps, so such a body loads and silently runs nothing.
+pub(super) fn warn_if_empty_body(ctx: &mut Ctx<'_>, node: NodeRef<'_>, owner: &str) {
+    if node
+        .as_seq()
+        .is_some_and(|mut items| items.next().is_none())
+    {
+        ctx.push(
+            Diagnostic::new(Code::P0110, node.span(), format!("{owner} has no steps"))
+                .with_primary_label("an empty body runs nothing")
+                .with_note("pipeline_ex's loader checks only top-level steps, so this loads and does nothing")
+                .with_help("add the steps this body should run, or remove it"),
+        );
+    }
 }
 
 /// Lower a `steps:` list; P0104 when it is not a list.
@@ -124,7 +161,7 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
     let Some(ty) = ty else { return (name, None) };
 
     if !STEP_TYPES.contains(&ty.text.as_str()) {
-        report_bad_type(ctx, &ty);
+        report_bad_type(ctx, &ty, env.loader_checked);
         return (name, None);
     }
     if env.in_loop && NOT_IN_LOOPS.contains(&ty.text.as_str()) {
@@ -146,7 +183,7 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
         Some(node) if ty.text != "while_loop" => Some(ctx.condition(node, "a step condition")),
         _ => None,
     };
-    let extra_templates: Vec<_> = present(map, "output_to_file")
+    let mut extra_templates: Vec<_> = present(map, "output_to_file")
         .and_then(|node| ctx.template(node, "`output_to_file`"))
         .into_iter()
         .collect();
@@ -170,6 +207,7 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
         context: &context,
         at,
         id: name.as_ref(),
+        loader_checked: env.loader_checked,
     };
     let lowered = match ty.text.as_str() {
         "set_variable" => vars::lower_set_variable(ctx, map, info),
@@ -182,6 +220,7 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
         _ => llm::lower_llm(ctx, map, info, env),
     };
 
+    extra_templates.extend(lowered.extra_templates);
     let step = match (&name, lowered.kind) {
         (Some(id), Some(kind)) => Some(Step {
             id: id.clone(),
@@ -201,7 +240,7 @@ fn lower_step(ctx: &mut Ctx<'_>, map: MapRef<'_>, env: Env<'_>) -> (Option<Name>
 }
 
 /// P0115 for a documented-only type, P0106 for anything else.
-fn report_bad_type(ctx: &mut Ctx<'_>, ty: &Name) {
+fn report_bad_type(ctx: &mut Ctx<'_>, ty: &Name, loader_checked: bool) {
     if UNIMPLEMENTED_TYPES.contains(&ty.text.as_str()) {
         ctx.push(
             Diagnostic::new(
@@ -209,9 +248,11 @@ fn report_bad_type(ctx: &mut Ctx<'_>, ty: &Name) {
                 ty.span,
                 format!("step type `{}` is not implemented by pipeline_ex", ty.text),
             )
-            .with_primary_label(
-                "documented, but the loader rejects it and the executor has no case for it",
-            )
+            .with_primary_label(if loader_checked {
+                "documented, but the loader rejects it and the executor has no case for it"
+            } else {
+                "documented, but the executor has no case for it"
+            })
             .with_help(unimplemented_help(&ty.text)),
         );
         return;
@@ -232,7 +273,11 @@ fn report_bad_type(ctx: &mut Ctx<'_>, ty: &Name) {
             ty.span,
             format!("unknown step type `{}`", ty.text),
         )
-        .with_primary_label("pipeline_ex's loader rejects this type")
+        .with_primary_label(if loader_checked {
+            "pipeline_ex's loader rejects this type"
+        } else {
+            "pipeline_ex has no such step type; this fails when the step runs"
+        })
         .with_help(help),
     );
 }

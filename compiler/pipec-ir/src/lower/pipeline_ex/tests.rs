@@ -353,7 +353,8 @@ fn for_loop() {
     let text = workflow(
         "    - name: l\n      type: for_loop\n      iterator: item\n      data_source: xs\n      max_parallel: 3\n      steps: []\n",
     );
-    assert_eq!(codes(&text), vec![("P0110", 8)]);
+    // `max_parallel` without `parallel: true`, and the empty body.
+    assert_eq!(codes(&text), vec![("P0110", 8), ("P0110", 9)]);
     let (p, _) = lower(&text);
     let StepKind::Map { max_parallel, .. } = &p.unwrap().steps[0].kind else {
         panic!()
@@ -434,7 +435,10 @@ fn while_loop() {
     let text = workflow(
         "    - name: w\n      type: while_loop\n      condition: {and: [\"a\", \"b\"]}\n      max_iterations: 5000\n      timeout_seconds: 10\n      steps: []\n",
     );
-    assert_eq!(codes(&text), vec![("P0104", 6), ("P0110", 7), ("P0109", 8)]);
+    assert_eq!(
+        codes(&text),
+        vec![("P0104", 6), ("P0110", 7), ("P0109", 8), ("P0110", 9)]
+    );
     let (p, _) = lower(&text);
     let StepKind::Loop { max_iterations, .. } = &p.unwrap().steps[0].kind else {
         panic!()
@@ -444,7 +448,7 @@ fn while_loop() {
     let text = workflow(
         "    - name: w\n      type: while_loop\n      condition: \"x\"\n      max_iterations: 0\n      steps: []\n",
     );
-    assert_eq!(codes(&text), vec![("P0110", 7)]);
+    assert_eq!(codes(&text), vec![("P0110", 7), ("P0110", 8)]);
 }
 
 #[test]

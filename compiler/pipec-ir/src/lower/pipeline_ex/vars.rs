@@ -83,8 +83,8 @@ fn short_value(node: NodeRef<'_>) -> String {
         NodeKind::Bool(_) | NodeKind::Int(_) | NodeKind::Float(_) => node
             .scalar_text()
             .map_or_else(|| "VALUE".to_owned(), |t| t.into_owned()),
-        NodeKind::Seq(items) if items.is_empty() => "[]".to_owned(),
-        NodeKind::Map(entries) if entries.is_empty() => "{}".to_owned(),
+        NodeKind::Seq([]) => "[]".to_owned(),
+        NodeKind::Map([]) => "{}".to_owned(),
         _ => "VALUE".to_owned(),
     }
 }

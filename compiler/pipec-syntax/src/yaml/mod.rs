@@ -7,14 +7,45 @@ use pipec_diagnostics::{Code, Diagnostic, FileId, Span};
 use saphyr_parser::{Event, Parser, ScalarStyle as YamlStyle, ScanError};
 
 use crate::Parsed;
+
+pub(crate) mod fast;
 use crate::limits::{MAX_ALIAS_EXPANSION, MAX_DEPTH};
 use crate::node::{Document, Entry, NodeId, NodeKind, ScalarStyle};
 
 /// Parse YAML text. Never panics; see [`Parsed`].
 #[must_use]
 pub fn parse_yaml(file: FileId, text: &str) -> Parsed {
+    // Most pipeline files are plain block YAML, which the fast path reads directly; anything
+    // it is unsure of (and every error) goes through saphyr, the reference reader.
+    let mut builder = Builder::new(file, text);
+    if fast::build(&mut builder).is_ok() {
+        return finish(file, builder, Ok(()));
+    }
+    parse_with_saphyr(file, text)
+}
+
+/// The fast path alone: `None` when it leaves the text to saphyr. For differential tests
+/// and fuzzing, which check it against [`parse_with_saphyr`].
+#[doc(hidden)]
+#[must_use]
+pub fn parse_fast_only(file: FileId, text: &str) -> Option<Parsed> {
+    let mut builder = Builder::new(file, text);
+    fast::build(&mut builder).ok()?;
+    Some(finish(file, builder, Ok(())))
+}
+
+/// Parse with saphyr's events alone (the reference the fast path is tested against).
+#[doc(hidden)]
+#[must_use]
+pub fn parse_with_saphyr(file: FileId, text: &str) -> Parsed {
     let mut builder = Builder::new(file, text);
     let outcome = builder.run();
+    finish(file, builder, outcome)
+}
+
+/// The document a finished build gives, with the whole-document checks (alias expansion,
+/// emptiness).
+fn finish(file: FileId, builder: Builder<'_>, outcome: Result<(), ()>) -> Parsed {
     let Builder {
         mut doc,
         mut diagnostics,
@@ -109,18 +140,21 @@ impl<'a> CharToByte<'a> {
     }
 }
 
+/// An open collection. Its children so far sit at the end of the builder's scratch stacks
+/// (from `at` on), so building a collection allocates nothing until it is copied, whole,
+/// into the document's pools when it closes.
 enum Frame {
     Seq {
         start: u32,
         anchor: usize,
-        items: Vec<NodeId>,
+        at: usize,
         size: u64,
         last_end: u32,
     },
     Map {
         start: u32,
         anchor: usize,
-        entries: Vec<Entry>,
+        at: usize,
         key: Option<NodeId>,
         seen: KeySet,
         size: u64,
@@ -128,27 +162,31 @@ enum Frame {
     },
 }
 
-/// Keys of one large mapping, for duplicate detection. Small mappings (the usual case)
-/// compare against their entries directly, allocating nothing; past 16 entries the keys
-/// move into a hash map so a 100,000-key mapping stays linear.
+/// Keys of one large mapping by hash, for duplicate detection. Small mappings (the usual
+/// case) compare against their own entries' hashes, allocating nothing; past 16 entries the
+/// keys move into a hash map so a 100,000-key mapping stays linear.
 #[derive(Default)]
 struct KeySet {
-    large: Option<HashMap<String, Span>>,
+    large: Option<HashMap<u32, Vec<usize>>>,
 }
 
 /// Small mappings switch to a [`KeySet`] hash map past this many entries.
 const SMALL_MAP: usize = 16;
 
-/// The text of a scalar key, borrowed when it is a string.
+/// The text of a scalar key (`1:` reads as `"1"`); `None` for a collection key.
 fn key_text(doc: &Document, id: NodeId) -> Option<std::borrow::Cow<'_, str>> {
-    use std::borrow::Cow;
-    match &doc.nodes[id.0 as usize].kind {
-        NodeKind::Str(s, _) => Some(Cow::Borrowed(s.as_str())),
-        NodeKind::Int(i) => Some(Cow::Owned(i.to_string())),
-        NodeKind::Bool(b) => Some(Cow::Owned(b.to_string())),
-        NodeKind::Float(f) => Some(Cow::Owned(f.to_string())),
-        NodeKind::Null => Some(Cow::Borrowed("")),
-        NodeKind::Seq(_) | NodeKind::Map(_) => None,
+    let node = doc.node(id);
+    if node.is_null() {
+        return Some(std::borrow::Cow::Borrowed(""));
+    }
+    node.scalar_text()
+}
+
+/// Whether two key nodes are the same key. Collection keys never equal anything.
+fn keys_equal(doc: &Document, a: NodeId, b: NodeId) -> bool {
+    match (key_text(doc, a), key_text(doc, b)) {
+        (Some(a), Some(b)) => a == b,
+        _ => false,
     }
 }
 
@@ -161,6 +199,11 @@ struct Builder<'a> {
     sizes: Vec<u64>,
     anchors: HashMap<usize, NodeId>,
     stack: Vec<Frame>,
+    /// Items of the open sequences, innermost last.
+    scratch_items: Vec<NodeId>,
+    /// Entries of the open mappings, innermost last, with their key hashes alongside.
+    scratch_entries: Vec<Entry>,
+    scratch_hashes: Vec<u32>,
     root: Option<NodeId>,
     documents: usize,
     diagnostics: Vec<Diagnostic>,
@@ -172,14 +215,13 @@ impl<'a> Builder<'a> {
             file,
             text,
             bytes: CharToByte::new(text),
-            doc: Document {
-                file,
-                nodes: Vec::new(),
-                root: NodeId(0),
-            },
-            sizes: Vec::new(),
+            doc: Document::empty(file, text.len()),
+            sizes: Vec::with_capacity(text.len() / 12),
             anchors: HashMap::new(),
             stack: Vec::new(),
+            scratch_items: Vec::new(),
+            scratch_entries: Vec::new(),
+            scratch_hashes: Vec::new(),
             root: None,
             documents: 0,
             diagnostics: Vec::new(),
@@ -244,42 +286,58 @@ impl<'a> Builder<'a> {
                 }
                 Event::Scalar(value, style, anchor, _tag) => {
                     let span = tight_scalar_span(self.text, span, style);
-                    let kind = resolve_scalar(&value, style);
-                    let id = self.new_node(kind, span, 1);
-                    if anchor != 0 {
-                        self.anchors.insert(anchor, id);
-                    }
-                    self.attach(id, 1, span)?;
+                    self.scalar(resolve_scalar(&value, style), span, anchor)?;
                 }
-                Event::SequenceStart(anchor, _) => {
-                    self.open(
-                        Frame::Seq {
-                            start: span.start,
-                            anchor,
-                            items: Vec::new(),
-                            size: 1,
-                            last_end: span.end,
-                        },
-                        span,
-                    )?;
-                }
-                Event::MappingStart(anchor, _) => {
-                    self.open(
-                        Frame::Map {
-                            start: span.start,
-                            anchor,
-                            entries: Vec::new(),
-                            key: None,
-                            seen: KeySet::default(),
-                            size: 1,
-                            last_end: span.end,
-                        },
-                        span,
-                    )?;
-                }
+                Event::SequenceStart(anchor, _) => self.start_seq(span, anchor)?,
+                Event::MappingStart(anchor, _) => self.start_map(span, anchor)?,
                 Event::SequenceEnd | Event::MappingEnd => self.close(span)?,
             }
         }
+    }
+
+    /// A scalar at its exact span (`anchor` 0: none).
+    pub(crate) fn scalar(
+        &mut self,
+        kind: NodeKind<'_>,
+        span: Span,
+        anchor: usize,
+    ) -> Result<(), ()> {
+        self.sizes.push(1);
+        let id = self.doc.push_scalar(kind, span);
+        if anchor != 0 {
+            self.anchors.insert(anchor, id);
+        }
+        self.attach(id, 1, span)
+    }
+
+    /// A sequence starts; `span` is its start event's (a block sequence's is empty).
+    pub(crate) fn start_seq(&mut self, span: Span, anchor: usize) -> Result<(), ()> {
+        self.open(
+            Frame::Seq {
+                start: span.start,
+                anchor,
+                at: self.scratch_items.len(),
+                size: 1,
+                last_end: span.end,
+            },
+            span,
+        )
+    }
+
+    /// A mapping starts; `span` is its start event's (a block mapping's is empty).
+    pub(crate) fn start_map(&mut self, span: Span, anchor: usize) -> Result<(), ()> {
+        self.open(
+            Frame::Map {
+                start: span.start,
+                anchor,
+                at: self.scratch_entries.len(),
+                key: None,
+                seen: KeySet::default(),
+                size: 1,
+                last_end: span.end,
+            },
+            span,
+        )
     }
 
     fn open(&mut self, frame: Frame, span: Span) -> Result<(), ()> {
@@ -297,26 +355,27 @@ impl<'a> Builder<'a> {
         Ok(())
     }
 
-    fn close(&mut self, end: Span) -> Result<(), ()> {
+    /// The innermost collection ends; `end` is its end event's span (at the bracket of a
+    /// flow collection).
+    pub(crate) fn close(&mut self, end: Span) -> Result<(), ()> {
         let Some(frame) = self.stack.pop() else {
             return Ok(());
         };
-        let (kind, start, anchor, size, last_end) = match frame {
+        let (start, anchor, size, last_end) = match frame {
             Frame::Seq {
                 start,
                 anchor,
-                items,
-                size,
-                last_end,
-            } => (NodeKind::Seq(items), start, anchor, size, last_end),
-            Frame::Map {
-                start,
-                anchor,
-                entries,
                 size,
                 last_end,
                 ..
-            } => (NodeKind::Map(entries), start, anchor, size, last_end),
+            }
+            | Frame::Map {
+                start,
+                anchor,
+                size,
+                last_end,
+                ..
+            } => (start, anchor, size, last_end),
         };
         // Flow collections end at their bracket (the end event starts on it); block ones
         // where their last child ends (the end event sits at the next token).
@@ -327,16 +386,28 @@ impl<'a> Builder<'a> {
             .is_some_and(|b| matches!(b, b']' | b'}'));
         let end_at = if bracket { end.start + 1 } else { last_end };
         let span = Span::new(self.file, start, end_at.max(start));
-        let id = self.new_node(kind, span, size);
+        self.sizes.push(size);
+        let id = match frame {
+            Frame::Seq { at, .. } => {
+                let id = self.doc.push_seq(&self.scratch_items[at..], span);
+                self.scratch_items.truncate(at);
+                id
+            }
+            Frame::Map { at, .. } => {
+                let id = self.doc.push_map_hashed(
+                    &self.scratch_entries[at..],
+                    &self.scratch_hashes[at..],
+                    span,
+                );
+                self.scratch_entries.truncate(at);
+                self.scratch_hashes.truncate(at);
+                id
+            }
+        };
         if anchor != 0 {
             self.anchors.insert(anchor, id);
         }
         self.attach(id, size, span)
-    }
-
-    fn new_node(&mut self, kind: NodeKind, span: Span, size: u64) -> NodeId {
-        self.sizes.push(size);
-        self.doc.push(kind, span)
     }
 
     /// Hang a finished node on the innermost open collection (or make it the root).
@@ -346,17 +417,16 @@ impl<'a> Builder<'a> {
                 self.root = Some(id);
             }
             Some(Frame::Seq {
-                items,
                 size: total,
                 last_end,
                 ..
             }) => {
                 *last_end = (*last_end).max(span.end);
-                items.push(id);
+                self.scratch_items.push(id);
                 *total = total.saturating_add(size);
             }
             Some(Frame::Map {
-                entries,
+                at,
                 key,
                 seen,
                 size: total,
@@ -367,49 +437,57 @@ impl<'a> Builder<'a> {
                 Some(key_id) => {
                     *last_end = (*last_end).max(span.end);
                     *total = total.saturating_add(size).saturating_add(1);
-                    let key_span = self.doc.nodes[key_id.0 as usize].span;
+                    let at = *at;
+                    let hash = self.doc.entry_key_hash(key_id);
                     let doc = &self.doc;
-                    let duplicate = key_text(doc, key_id).and_then(|k| {
-                        let first = match &mut seen.large {
-                            Some(map) => match map.get(k.as_ref()) {
-                                Some(first) => Some(*first),
-                                None => {
-                                    map.insert(k.clone().into_owned(), key_span);
-                                    None
-                                }
-                            },
-                            None => entries
-                                .iter()
-                                .find(|e| key_text(doc, e.key).as_deref() == Some(k.as_ref()))
-                                .map(|e| doc.nodes[e.key.0 as usize].span),
-                        };
-                        first.map(|f| (k.into_owned(), f))
-                    });
-                    match duplicate {
-                        Some((k, first)) => self.diagnostics.push(
-                            Diagnostic::new(Code::P0009, key_span, format!("duplicate key `{k}`"))
-                                .with_primary_label(
-                                    "this key appears again here; its value is ignored",
-                                )
-                                .with_label(first, "first defined here")
-                                .with_help("remove one of the two, or rename it"),
-                        ),
-                        None => {
-                            entries.push(Entry {
-                                key: key_id,
-                                value: id,
-                            });
-                            if seen.large.is_none() && entries.len() > SMALL_MAP {
-                                seen.large = Some(
-                                    entries
-                                        .iter()
-                                        .filter_map(|e| {
-                                            let span = doc.nodes[e.key.0 as usize].span;
-                                            key_text(doc, e.key).map(|k| (k.into_owned(), span))
-                                        })
-                                        .collect(),
-                                );
+                    let entries = &self.scratch_entries;
+                    let same_key = |index: usize| {
+                        entries
+                            .get(at + index)
+                            .is_some_and(|first| keys_equal(doc, first.key, key_id))
+                    };
+                    let first = match &seen.large {
+                        Some(map) => map
+                            .get(&hash)
+                            .and_then(|list| list.iter().copied().find(|&i| same_key(i))),
+                        None => self.scratch_hashes[at..]
+                            .iter()
+                            .enumerate()
+                            .filter(|(_, h)| **h == hash)
+                            .map(|(i, _)| i)
+                            .find(|&i| same_key(i)),
+                    };
+                    if let Some(index) = first {
+                        let key_span = doc.node(key_id).span();
+                        let first_span = entries
+                            .get(at + index)
+                            .map_or(key_span, |e| doc.node(e.key).span());
+                        let text = key_text(doc, key_id).unwrap_or_default();
+                        self.diagnostics.push(
+                            Diagnostic::new(
+                                Code::P0009,
+                                key_span,
+                                format!("duplicate key `{text}`"),
+                            )
+                            .with_primary_label("this key appears again here; its value is ignored")
+                            .with_label(first_span, "first defined here")
+                            .with_help("remove one of the two, or rename it"),
+                        );
+                    } else {
+                        let index = self.scratch_entries.len() - at;
+                        self.scratch_entries.push(Entry {
+                            key: key_id,
+                            value: id,
+                        });
+                        self.scratch_hashes.push(hash);
+                        if let Some(map) = &mut seen.large {
+                            map.entry(hash).or_default().push(index);
+                        } else if index + 1 > SMALL_MAP {
+                            let mut map: HashMap<u32, Vec<usize>> = HashMap::new();
+                            for (i, h) in self.scratch_hashes[at..].iter().enumerate() {
+                                map.entry(*h).or_default().push(i);
                             }
+                            seen.large = Some(map);
                         }
                     }
                 }
@@ -539,7 +617,7 @@ fn next_char_end(text: &str, at: u32) -> u32 {
 }
 
 /// YAML 1.2 core schema resolution; only plain scalars are typed.
-fn resolve_scalar(value: &str, style: YamlStyle) -> NodeKind {
+fn resolve_scalar(value: &str, style: YamlStyle) -> NodeKind<'_> {
     let style = match style {
         YamlStyle::Plain => return resolve_plain(value),
         YamlStyle::SingleQuoted => ScalarStyle::SingleQuoted,
@@ -547,10 +625,10 @@ fn resolve_scalar(value: &str, style: YamlStyle) -> NodeKind {
         YamlStyle::Literal => ScalarStyle::Literal,
         YamlStyle::Folded => ScalarStyle::Folded,
     };
-    NodeKind::Str(value.to_owned(), style)
+    NodeKind::Str(value, style)
 }
 
-fn resolve_plain(value: &str) -> NodeKind {
+pub(crate) fn resolve_plain(value: &str) -> NodeKind<'_> {
     match value {
         "" | "~" | "null" | "Null" | "NULL" => return NodeKind::Null,
         "true" | "True" | "TRUE" => return NodeKind::Bool(true),
@@ -582,7 +660,7 @@ fn resolve_plain(value: &str) -> NodeKind {
             return kind;
         }
     }
-    NodeKind::Str(value.to_owned(), ScalarStyle::Plain)
+    NodeKind::Str(value, ScalarStyle::Plain)
 }
 
 fn is_decimal_int(v: &str) -> bool {
