@@ -130,13 +130,15 @@ impl Document {
     pub(crate) fn empty(file: FileId, expected_bytes: usize) -> Document {
         Document {
             file,
-            // About one node per 12 bytes of YAML, a third of the text in string values.
-            nodes: Vec::with_capacity(expected_bytes / 12),
+            // Capacity hints, so that the pools are not copied as they grow: about one node
+            // per 8 bytes of YAML and one mapping entry per 16; string values never hold
+            // more text than the file (escapes and indentation only shrink it).
+            nodes: Vec::with_capacity(expected_bytes / 8),
             root: NodeId(0),
-            strings: String::with_capacity(expected_bytes / 3),
-            items: Vec::new(),
-            entries: Vec::with_capacity(expected_bytes / 24),
-            key_hashes: Vec::with_capacity(expected_bytes / 24),
+            strings: String::with_capacity(expected_bytes),
+            items: Vec::with_capacity(expected_bytes / 64),
+            entries: Vec::with_capacity(expected_bytes / 16),
+            key_hashes: Vec::with_capacity(expected_bytes / 16),
         }
     }
 

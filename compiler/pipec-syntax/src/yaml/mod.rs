@@ -216,7 +216,7 @@ impl<'a> Builder<'a> {
             text,
             bytes: CharToByte::new(text),
             doc: Document::empty(file, text.len()),
-            sizes: Vec::with_capacity(text.len() / 12),
+            sizes: Vec::with_capacity(text.len() / 8),
             anchors: HashMap::new(),
             stack: Vec::new(),
             scratch_items: Vec::new(),
