@@ -29,10 +29,86 @@ use pipec_diagnostics::Code;
 use pipec_diagnostics::render::{ColorChoice, render_human};
 
 /// Codes whose trigger cannot live in a fixture file, and the test that covers each.
-const COVERED_ELSEWHERE: &[(&str, &str)] = &[(
-    "P0010",
-    "tests/robustness.rs::a_file_over_the_size_limit_is_refused",
-)];
+const COVERED_ELSEWHERE: &[(&str, &str)] = &[
+    (
+        "P0010",
+        "tests/robustness.rs::a_file_over_the_size_limit_is_refused",
+    ),
+    // Run-time codes: `pipec check` never reports them; the runtime's and the CLI's tests
+    // trigger each one.
+    (
+        "P0700",
+        "runtime/tests/executor/inputs.rs::every_input_problem_is_reported_before_anything_runs",
+    ),
+    (
+        "P0701",
+        "runtime/tests/executor/inputs.rs::every_input_problem_is_reported_before_anything_runs",
+    ),
+    (
+        "P0702",
+        "runtime/tests/executor/inputs.rs::every_input_problem_is_reported_before_anything_runs",
+    ),
+    (
+        "P0703",
+        "runtime/tests/executor/reliability.rs::a_missing_api_key_is_p0703_naming_the_step",
+    ),
+    (
+        "P0704",
+        "runtime/tests/executor/reliability.rs::an_unreachable_provider_is_p0704_after_its_retries",
+    ),
+    (
+        "P0705",
+        "runtime/tests/executor/reliability.rs::a_4xx_is_never_retried",
+    ),
+    (
+        "P0706",
+        "runtime/tests/executor/adapters.rs::a_reply_neither_adapter_parses_is_p0706",
+    ),
+    (
+        "P0707",
+        "runtime/tests/executor/limits.rs::the_call_that_would_pass_max_llm_calls_is_not_made",
+    ),
+    (
+        "P0708",
+        "runtime/tests/executor/limits.rs::the_runs_time_limit_stops_it",
+    ),
+    (
+        "P0709",
+        "runtime/tests/executor/reliability.rs::a_step_that_times_out_on_every_attempt_is_p0709",
+    ),
+    (
+        "P0710",
+        "runtime/tests/executor/kinds.rs::an_expression_that_fails_at_run_time_is_p0710",
+    ),
+    (
+        "P0711",
+        "runtime/tests/executor/kinds.rs::react_steps_are_not_runnable_yet",
+    ),
+    (
+        "P0712",
+        "runtime/tests/executor/kinds.rs::a_model_calling_step_without_a_model_is_p0712_before_any_call",
+    ),
+    (
+        "P0713",
+        "runtime/tests/executor/durability.rs::resume_refuses_a_changed_pipeline_and_an_unknown_run",
+    ),
+    (
+        "P0714",
+        "runtime/tests/executor/durability.rs::resume_refuses_a_changed_pipeline_and_an_unknown_run",
+    ),
+    (
+        "P0715",
+        "runtime/tests/executor/durability.rs::a_checkpoint_that_cannot_be_written_stops_the_run",
+    ),
+    (
+        "P0716",
+        "runtime/tests/executor/kinds.rs::a_list_longer_than_max_items_stops_before_any_call",
+    ),
+    (
+        "P0717",
+        "compiler/pipec-cli/tests/run/durability.rs::ctrl_c_cancels_cleanly_and_the_run_resumes",
+    ),
+];
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")

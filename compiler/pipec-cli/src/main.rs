@@ -3,6 +3,7 @@
 
 mod commands;
 mod disk;
+mod running;
 
 use std::process::ExitCode;
 
@@ -18,8 +19,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "pipec",
     version,
-    about = "A compiler for declarative LLM pipelines: check, explain, schema.",
-    after_help = "Examples:\n  pipec check examples/code_review.pipec.yaml\n  pipec check pipelines/ --format json\n  pipec explain P0202\n  pipec schema > pipec.schema.json"
+    about = "A compiler for declarative LLM pipelines: check, run, replay, explain, schema.",
+    after_help = "Examples:\n  pipec check examples/code_review.pipec.yaml\n  pipec check pipelines/ --format json\n  pipec run examples/router.pipec.yaml --input ticket=\"The app crashes on login\"\n  pipec explain P0202\n  pipec schema > pipec.schema.json"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -45,8 +46,80 @@ enum Command {
         /// The code (`P0202`) or its name (`unknown-step`).
         code: String,
     },
+    /// Run a pipeline: check it, check the inputs, execute it with a checkpoint after
+    /// every step, print the outputs.
+    #[command(
+        after_help = "Providers read their keys and base URLs from the environment (OPENAI_API_KEY, OPENAI_BASE_URL, ANTHROPIC_API_KEY, GEMINI_API_KEY, OLLAMA_BASE_URL, ...; see the README).\n\nExit status: 0 when the run succeeds, 1 when the pipeline has errors or the run fails, 2 for a usage or I/O problem, 130 when cancelled with Ctrl-C.\n\nExamples:\n  pipec run examples/code_review.pipec.yaml --input code=\"fn main() {}\"\n  pipec run examples/rag_qa.pipec.yaml --inputs '{\"question\": \"...\", \"passages\": [\"...\"]}' --format json\n  pipec run examples/router.pipec.yaml --resume r1a2b3c4d5e6f7"
+    )]
+    Run {
+        /// The pipeline file.
+        file: std::path::PathBuf,
+        /// An input as name=value (text for `str` inputs, JSON otherwise); repeatable.
+        #[arg(long = "input", value_name = "NAME=VALUE")]
+        input: Vec<String>,
+        /// All inputs as one JSON object (`--input` values override its keys).
+        #[arg(long, value_name = "JSON")]
+        inputs: Option<String>,
+        /// Continue a stopped run from its checkpoint instead of starting a new one.
+        #[arg(long, value_name = "RUN_ID", conflicts_with_all = ["input", "inputs", "run_id"])]
+        resume: Option<String>,
+        /// The id of the new run (default: generated).
+        #[arg(long, value_name = "ID")]
+        run_id: Option<String>,
+        #[command(flatten)]
+        runtime: RuntimeArgs,
+    },
+    /// Re-run a finished or stopped run from one of its steps, with the earlier steps'
+    /// results restored (a new run).
+    Replay {
+        /// The run to replay.
+        run_id: String,
+        /// The step to re-run from: its key (`each[2]/summarize`) or id.
+        #[arg(long, value_name = "STEP")]
+        from: String,
+        /// The pipeline file (default: the file the run was made from).
+        #[arg(long, value_name = "FILE")]
+        file: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        runtime: RuntimeArgs,
+    },
     /// Print the JSON Schema of the native pipeline format.
     Schema,
+}
+
+/// Options of `run` and `replay`.
+#[derive(Debug, clap::Args)]
+struct RuntimeArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Write one JSON line per event (run and step started/finished, model calls, retries)
+    /// to FILE, or to stdout with `-`.
+    #[arg(long, value_name = "FILE|-")]
+    events: Option<String>,
+    /// The checkpoint file (SQLite).
+    #[arg(long, value_name = "PATH", default_value = ".pipec/runs.sqlite")]
+    db: std::path::PathBuf,
+    /// Answer repeated identical model requests from the response cache (in the checkpoint
+    /// file).
+    #[arg(long)]
+    cache: bool,
+    /// Serve the `replay` provider from this recording (JSON Lines of request/response).
+    #[arg(long, value_name = "FILE")]
+    replay: Option<std::path::PathBuf>,
+}
+
+impl RuntimeArgs {
+    fn options(&self) -> running::setup::Options {
+        use std::io::IsTerminal;
+        running::setup::Options {
+            db: Some(self.db.clone()),
+            events: self.events.clone(),
+            cache: self.cache,
+            replay: self.replay.clone(),
+            progress: self.format == Format::Human && std::io::stderr().is_terminal(),
+        }
+    }
 }
 
 /// Output formats of `check`.
@@ -63,6 +136,34 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { paths, format } => commands::check::run(&paths, format == Format::Json),
         Command::Explain { code } => commands::explain::run(&code),
+        Command::Run {
+            file,
+            input,
+            inputs,
+            resume,
+            run_id,
+            runtime,
+        } => commands::run::run(&commands::run::RunArgs {
+            file,
+            input,
+            inputs,
+            json: runtime.format == Format::Json,
+            resume,
+            run_id,
+            options: runtime.options(),
+        }),
+        Command::Replay {
+            run_id,
+            from,
+            file,
+            runtime,
+        } => commands::replay::run(&commands::replay::ReplayArgs {
+            run_id,
+            from,
+            file,
+            json: runtime.format == Format::Json,
+            options: runtime.options(),
+        }),
         Command::Schema => commands::schema::run(),
     }
 }

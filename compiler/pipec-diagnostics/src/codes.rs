@@ -2,7 +2,8 @@
 //!
 //! A code is `P` plus four digits grouped by phase: P00xx input and syntax (P0020–P0039 for
 //! the DSL), P01xx structure, P02xx names and expressions, P03xx cycles, P04xx types, P05xx
-//! resource limits, P06xx lints.
+//! resource limits, P06xx lints, P07xx run time (what `pipec run` reports; no `pipec check`
+//! can trigger these).
 //! Codes are never reused or renumbered. Each has a kebab-case name, a fixed severity and a
 //! documentation page in `docs/PXXXX.md` (sections: what it means, why, example, how to fix),
 //! which `pipec explain` prints. A test fails when a page is missing a section, and the
@@ -127,6 +128,25 @@ codes! {
     P0600 "unused-step" Warning;
     P0601 "unused-input" Warning;
     P0602 "unreachable-branch" Warning;
+    // Run time (`pipec run`, `pipec replay`).
+    P0700 "invalid-run-input" Error;
+    P0701 "missing-run-input" Error;
+    P0702 "unknown-run-input" Error;
+    P0703 "missing-api-key" Error;
+    P0704 "provider-unreachable" Error;
+    P0705 "provider-failed" Error;
+    P0706 "unparseable-reply" Error;
+    P0707 "run-limit-exceeded" Error;
+    P0708 "run-timeout" Error;
+    P0709 "step-timeout" Error;
+    P0710 "evaluation-failed" Error;
+    P0711 "not-runnable" Error;
+    P0712 "no-model" Error;
+    P0713 "unknown-run" Error;
+    P0714 "pipeline-changed" Error;
+    P0715 "checkpoint-failed" Error;
+    P0716 "run-value-mismatch" Error;
+    P0717 "run-cancelled" Error;
 }
 
 impl Code {

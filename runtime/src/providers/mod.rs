@@ -18,6 +18,7 @@ mod gemini;
 mod http;
 mod openai;
 mod rate_limit;
+mod registry;
 mod reliable;
 mod replay;
 mod request;
@@ -38,6 +39,9 @@ pub use gemini::GeminiProvider;
 pub use http::{ApiFormat, HttpConfig};
 pub use openai::{OpenAiProvider, TokenLimitField};
 pub use rate_limit::RateLimiter;
+pub use registry::{
+    PROVIDER_SPECS, ProviderRegistry, ProviderSpec, RegisteredProvider, provider_spec,
+};
 pub use reliable::{Reliable, RetryEvent};
 pub use replay::{Recorder, ReplayProvider};
 pub use request::{ChatRequest, Message, ModelSettings, Price, Role};

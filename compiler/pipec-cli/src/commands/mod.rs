@@ -2,4 +2,6 @@
 
 pub mod check;
 pub mod explain;
+pub mod replay;
+pub mod run;
 pub mod schema;

@@ -73,6 +73,9 @@ pub struct Param {
     pub desc: Option<String>,
     /// Whether a default makes it optional for callers.
     pub has_default: bool,
+    /// The default value as JSON text (as [`Field::default`](super::Field)), when given;
+    /// the runtime uses it for an input the caller leaves out.
+    pub default: Option<String>,
 }
 
 /// A declared output: a name and the expression that computes it.

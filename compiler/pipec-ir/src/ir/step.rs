@@ -214,6 +214,12 @@ pub struct TransformOp {
     pub condition: Option<Condition>,
     /// Another source (join), if any.
     pub source: Option<Expr>,
+    /// The order of a `sort` (`asc` or `desc`), if given.
+    pub order: Option<Name>,
+    /// How many items a `take` keeps, if given.
+    pub count: Option<u64>,
+    /// The function of an `aggregate` (`sum`, `average`, ...), if given.
+    pub function: Option<Name>,
 }
 
 /// One case of a branch.

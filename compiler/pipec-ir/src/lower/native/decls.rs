@@ -5,7 +5,7 @@
 use pipec_diagnostics::{Code, Diagnostic};
 use pipec_syntax::{MapRef, NodeRef};
 
-use super::fields::{FieldNames, field_list};
+use super::fields::{FieldNames, field_list, json};
 use super::keys::{INPUT, OUTPUT, TYPE_DEF};
 use super::names::{check_identifier, duplicate};
 use super::signature::signature_node;
@@ -64,6 +64,7 @@ pub fn inputs(ctx: &mut Ctx<'_>, node: NodeRef<'_>, scope: &TypeScope<'_>) -> Ve
                     ty,
                     desc: None,
                     has_default: false,
+                    default: None,
                 });
             }
             continue;
@@ -99,6 +100,7 @@ pub fn inputs(ctx: &mut Ctx<'_>, node: NodeRef<'_>, scope: &TypeScope<'_>) -> Ve
             ty,
             desc,
             has_default: map.contains("default"),
+            default: map.get("default").map(|n| json(n).to_string()),
         });
     }
     params

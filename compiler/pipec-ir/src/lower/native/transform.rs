@@ -88,21 +88,21 @@ fn op(ctx: &mut Ctx<'_>, node: NodeRef<'_>) -> Option<TransformOp> {
     let condition = map.get("where").map(|n| ctx.condition(n, "`where`"));
     let field = map.get("field").and_then(|n| ctx.name(n, "`field`"));
     let source = map.get("source").and_then(|n| ctx.expr(n, "`source`"));
-    // `order`, `count` and `function` are checked; the IR has no place for them yet.
-    if let Some(n) = map.get("order") {
-        ctx.one_of(n, "sort order", ORDERS);
-    }
-    if let Some(n) = map.get("count") {
-        ctx.count(n, "`count`");
-    }
-    if let Some(n) = map.get("function") {
-        ctx.one_of(n, "aggregate function", AGGREGATES);
-    }
+    let order = map
+        .get("order")
+        .and_then(|n| ctx.one_of(n, "sort order", ORDERS));
+    let count = map.get("count").and_then(|n| ctx.count(n, "`count`"));
+    let function = map
+        .get("function")
+        .and_then(|n| ctx.one_of(n, "aggregate function", AGGREGATES));
     Some(TransformOp {
         operation,
         field,
         condition,
         source,
+        order,
+        count,
+        function,
     })
 }
 

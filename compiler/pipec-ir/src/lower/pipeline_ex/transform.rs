@@ -99,10 +99,15 @@ fn lower_op(ctx: &mut Ctx<'_>, node: NodeRef<'_>, info: StepInfo<'_>) -> Option<
             "pipeline_ex sorts ascending for anything but `desc`",
         );
     }
+    // pipeline_ex runs are not executed yet; its sort order and aggregate function stay
+    // checked-only.
     Some(TransformOp {
         operation: operation?,
         field,
         condition,
         source,
+        order: None,
+        count: None,
+        function: None,
     })
 }

@@ -1,0 +1,103 @@
+//! One step, from start to checkpoint: restore it if an earlier attempt of the run
+//! finished it; otherwise evaluate `when` (false: the result is `null` and the step is
+//! `skipped`), run its kind, record the result in the frame, save the checkpoint, and only
+//! then report it finished — so a step that depends on it starts after it is durable.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use pipec_ir::Step;
+use serde_json::Value;
+use tokio::time::Instant;
+use tracing::Instrument;
+
+use super::error::RunError;
+use super::evaluate::holds;
+use super::frame::Frame;
+use super::kinds;
+use super::refs::reads_of;
+use super::state::{RunState, millis};
+use crate::events::Event;
+
+/// A boxed step future: steps nest (a map's body is steps), so the recursion needs a box.
+pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<(), RunError>> + Send + 'a>>;
+
+/// Runs `step` in `frame`.
+pub fn run_step<'a>(run: &'a RunState<'a>, frame: &'a Frame<'a>, step: &'a Step) -> StepFuture<'a> {
+    let key = frame.key(step);
+    let span = tracing::info_span!("step", key = %key, kind = %step.type_name.text);
+    Box::pin(
+        async move {
+            let result = run_step_inner(run, frame, step, &key).await;
+            if let Err(error) = &result {
+                // Only the step where the error arose reports it; its parents pass it on.
+                if error.step.as_deref().is_none_or(|failed| failed == key) {
+                    tracing::warn!(code = %error.code, message = %error.message, "step failed");
+                    run.emit(Event::StepFailed {
+                        step: key.clone(),
+                        code: error.code.to_string(),
+                        message: error.message.clone(),
+                        at_ms: run.at_ms(),
+                    });
+                }
+            }
+            result.map_err(|e| e.at_step(&key, step.id.span))
+        }
+        .instrument(span),
+    )
+}
+
+async fn run_step_inner(
+    run: &RunState<'_>,
+    frame: &Frame<'_>,
+    step: &Step,
+    key: &str,
+) -> Result<(), RunError> {
+    if let Some(record) = run.restored.get(key) {
+        frame.record(step, &record.result);
+        run.count(|s| s.restored += 1);
+        run.emit(Event::StepFinished {
+            step: key.to_owned(),
+            status: "restored".to_owned(),
+            output: record.result.clone(),
+            duration_ms: 0,
+            at_ms: run.at_ms(),
+        });
+        return Ok(());
+    }
+    let started = Instant::now();
+    run.emit(Event::StepStarted {
+        step: key.to_owned(),
+        kind: step.type_name.text.clone(),
+        at_ms: run.at_ms(),
+    });
+    let reads = reads_of(step);
+    let scope = frame.scope(&reads.steps);
+    let runs = match &step.when {
+        Some(condition) => holds(condition, &scope, frame.pipeline)?,
+        None => true,
+    };
+    let (status, result) = if runs {
+        let value = kinds::execute(run, frame, step, key, scope).await?;
+        ("ok", value)
+    } else {
+        ("skipped", Value::Null)
+    };
+    frame.record(step, &result);
+    run.checkpoint(key, status, &result)?;
+    run.count(|s| {
+        if runs {
+            s.steps += 1;
+        } else {
+            s.skipped += 1;
+        }
+    });
+    run.emit(Event::StepFinished {
+        step: key.to_owned(),
+        status: status.to_owned(),
+        output: result,
+        duration_ms: millis(started.elapsed()),
+        at_ms: run.at_ms(),
+    });
+    Ok(())
+}
