@@ -306,7 +306,7 @@ impl Cx<'_, '_, '_> {
                             )
                             .with_primary_label("set `max_items` to bound this fan-out")
                             .with_help(
-                                "add `max_items: N`; pipec needs it to bound calls, cost and time",
+                                "set `max_items` to the most items it may take; pipec needs it to bound calls, cost and time",
                             ),
                         );
                     }
@@ -342,7 +342,7 @@ impl Cx<'_, '_, '_> {
                         self.diagnostics.push(
                             Diagnostic::new(Code::P0500, step.id.span, format!("loop `{id}` has no bound on its iterations"))
                                 .with_primary_label("set `max_iterations` to bound this loop")
-                                .with_help("add `max_iterations: N`; pipec needs it to bound calls, cost and time"),
+                                .with_help("set `max_iterations` to the most rounds it may run; pipec needs it to bound calls, cost and time"),
                         );
                     }
                     return Worst {

@@ -862,7 +862,7 @@ impl<'p> Resolver<'p, '_> {
                     Diagnostic::new(Code::P0211, name.span, format!("no signature named `{}`", name.text))
                         .with_primary_label("not declared under `signatures`")
                         .with_help_opt(did_you_mean_help(&name.text, &names).or_else(|| {
-                            Some("declare it under `signatures:`, or write it inline: `signature: \"question: str -> answer: str\"`".into())
+                            Some("declare it under `signatures`, or write it inline as a signature string such as `question: str -> answer: str`".into())
                         })),
                 );
         }

@@ -187,10 +187,7 @@ impl Checker<'_, '_, '_> {
                     )
                     .with_primary_label(format!("`with` lacks `{}`", param.name.text))
                     .with_label(param.name.span, "declared here")
-                    .with_help(format!(
-                        "add `{}: \"{{{{ ... }}}}\"` under `with`",
-                        param.name.text
-                    )),
+                    .with_help(format!("bind `{}` in the step's `with`", param.name.text)),
                 );
             }
         }
@@ -263,10 +260,7 @@ impl Checker<'_, '_, '_> {
                     )
                     .with_primary_label(format!("`with` lacks `{}`", field.name.text))
                     .with_label(field.name.span, "required by the signature here")
-                    .with_help(format!(
-                        "add `{}: \"{{{{ ... }}}}\"` under `with`",
-                        field.name.text
-                    )),
+                    .with_help(format!("bind `{}` in the step's `with`", field.name.text)),
                 );
             }
         }

@@ -150,7 +150,7 @@ pub fn llm(ctx: &mut Ctx<'_>, map: MapRef<'_>, id: &Name, bound: Option<&'static
                 map,
                 "prompt",
                 id,
-                "give the prompt as `prompt: \"...\"`, or as chat `messages: [{role: user, content: \"...\"}]`",
+                "give the step a `prompt` (one template), or chat `messages` (each a `role` and a `content`)",
             );
             Vec::new()
         }
