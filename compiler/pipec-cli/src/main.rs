@@ -19,8 +19,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "pipec",
     version,
-    about = "A compiler for declarative LLM pipelines: check, run, replay, explain, schema.",
-    after_help = "Examples:\n  pipec check examples/code_review.pipec.yaml\n  pipec check pipelines/ --format json\n  pipec run examples/router.pipec.yaml --input ticket=\"The app crashes on login\"\n  pipec explain P0202\n  pipec schema > pipec.schema.json"
+    about = "A compiler for declarative LLM pipelines: check, run, replay, prompt, explain, schema.",
+    after_help = "Examples:\n  pipec check examples/code_review.pipec.yaml\n  pipec check pipelines/ --format json\n  pipec run examples/router.pipec.yaml --input ticket=\"The app crashes on login\"\n  pipec prompt examples/rag_qa.pipec.yaml --step answer --inputs '{\"question\": \"Why?\", \"context\": \"...\"}'\n  pipec explain P0202\n  pipec schema > pipec.schema.json"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -85,6 +85,33 @@ enum Command {
     },
     /// Print the JSON Schema of the native pipeline format.
     Schema,
+    /// Print the exact messages a predict-like step sends (DSPy 3.4.1's ChatAdapter), as
+    /// JSON `[{"role", "content"}]`.
+    #[command(
+        after_help = "The file is checked first and refused if it has errors. Errors specific to this command carry a code: unknown-step, not-a-predict-step, invalid-inputs, cannot-format.\n\nExit status: 0 printed, 1 refused, 2 for a usage or I/O problem.\n\nExample:\n  pipec prompt examples/code_review.pipec.yaml --step analyze --inputs '{\"code\": \"fn main() {}\", \"language\": \"rust\"}'"
+    )]
+    Prompt {
+        /// The pipeline file.
+        file: std::path::PathBuf,
+        /// The id of a `predict` or `chain_of_thought` step.
+        #[arg(long)]
+        step: String,
+        /// The step's input values as a JSON object.
+        #[arg(long, default_value = "{}")]
+        inputs: String,
+        /// Which DSPy adapter's messages: `chat` (DSPy's default) or `json` (its fallback).
+        #[arg(long, value_enum, default_value_t = AdapterChoice::Chat)]
+        adapter: AdapterChoice,
+    },
+}
+
+/// The adapters `prompt` renders.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AdapterChoice {
+    /// `dspy.ChatAdapter`.
+    Chat,
+    /// `dspy.JSONAdapter`.
+    Json,
 }
 
 /// Options of `run` and `replay`.
@@ -165,5 +192,17 @@ fn main() -> ExitCode {
             options: runtime.options(),
         }),
         Command::Schema => commands::schema::run(),
+        Command::Prompt {
+            file,
+            step,
+            inputs,
+            adapter,
+        } => {
+            let adapter = match adapter {
+                AdapterChoice::Chat => pipec_adapter::Adapter::Chat,
+                AdapterChoice::Json => pipec_adapter::Adapter::Json,
+            };
+            commands::prompt::run(&file, &step, &inputs, adapter)
+        }
     }
 }

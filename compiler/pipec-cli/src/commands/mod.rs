@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod prompt;
 pub mod replay;
 pub mod run;
 pub mod schema;
