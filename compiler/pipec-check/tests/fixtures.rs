@@ -108,6 +108,19 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "P0717",
         "compiler/pipec-cli/tests/run/durability.rs::ctrl_c_cancels_cleanly_and_the_run_resumes",
     ),
+    // `pipec prompt`'s refusals: its CLI tests trigger each one.
+    (
+        "P0718",
+        "compiler/pipec-cli/tests/prompt.rs::unknown_and_non_predict_steps_are_refused_with_codes",
+    ),
+    (
+        "P0719",
+        "compiler/pipec-cli/tests/prompt.rs::inputs_are_validated_against_the_signature",
+    ),
+    (
+        "P0720",
+        "compiler/pipec-cli/tests/prompt.rs::a_signature_the_adapters_cannot_format_is_p0720",
+    ),
 ];
 
 fn fixtures_dir() -> PathBuf {

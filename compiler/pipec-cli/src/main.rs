@@ -88,7 +88,7 @@ enum Command {
     /// Print the exact messages a predict-like step sends (DSPy 3.4.1's ChatAdapter), as
     /// JSON `[{"role", "content"}]`.
     #[command(
-        after_help = "The file is checked first and refused if it has errors. Errors specific to this command carry a code: unknown-step, not-a-predict-step, invalid-inputs, cannot-format.\n\nExit status: 0 printed, 1 refused, 2 for a usage or I/O problem.\n\nExample:\n  pipec prompt examples/code_review.pipec.yaml --step analyze --inputs '{\"code\": \"fn main() {}\", \"language\": \"rust\"}'"
+        after_help = "The file is checked first and refused if it has errors. Errors specific to this command: P0202 (no such step), P0718 (not a predict step), P0719 (inputs that do not fit the signature), P0720 (a signature the adapters cannot format).\n\nExit status: 0 printed, 1 refused, 2 for a usage or I/O problem.\n\nExample:\n  pipec prompt examples/code_review.pipec.yaml --step analyze --inputs '{\"code\": \"fn main() {}\", \"language\": \"rust\"}'"
     )]
     Prompt {
         /// The pipeline file.

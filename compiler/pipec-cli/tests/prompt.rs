@@ -108,7 +108,7 @@ fn unknown_and_non_predict_steps_are_refused_with_codes() {
     let out = pipec(&["prompt", RAG, "--step", "jduge", "--inputs", "{}"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("error[unknown-step]: no step named `jduge`"),
+        stderr(&out).contains("error[P0202]: no step named `jduge`"),
         "{}",
         stderr(&out)
     );
@@ -122,7 +122,7 @@ fn unknown_and_non_predict_steps_are_refused_with_codes() {
     let out = pipec(&["prompt", RAG, "--step", "relevant"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(
-        stderr(&out).contains("error[not-a-predict-step]: step `relevant`: a `transform` step"),
+        stderr(&out).contains("error[P0718]: step `relevant`: a `transform` step"),
         "{}",
         stderr(&out)
     );
@@ -148,7 +148,7 @@ fn inputs_are_validated_against_the_signature() {
         assert_eq!(out.status.code(), Some(1), "{inputs}");
         let err = stderr(&out);
         assert!(
-            err.contains("error[invalid-inputs]") && err.contains(expected),
+            err.contains("error[P0719]") && err.contains(expected),
             "{inputs}: {err}"
         );
     }
@@ -178,4 +178,29 @@ fn files_with_errors_and_missing_files_are_refused() {
     let missing: PathBuf = ["no", "such", "file.yaml"].iter().collect();
     let out = pipec(&["prompt", missing.to_str().unwrap(), "--step", "a"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_signature_the_adapters_cannot_format_is_p0720() {
+    let dir = std::env::temp_dir().join(format!("pipec-prompt-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("vision.pipec.yaml");
+    std::fs::write(
+        &file,
+        "pipec: 1\nname: vision\ninputs:\n  text: str\nmodels:\n  m: {provider: openai, model: gpt-4o-mini, max_tokens: 64}\nsteps:\n  - id: draw\n    kind: predict\n    model: m\n    signature: \"text: str -> picture: dspy.Image\"\n    with: {text: \"{{ inputs.text }}\"}\noutputs:\n  picture: steps.draw.picture\n",
+    )
+    .unwrap();
+    let out = pipec(&[
+        "prompt",
+        file.to_str().unwrap(),
+        "--step",
+        "draw",
+        "--inputs",
+        r#"{"text": "a cat"}"#,
+    ]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("error[P0720]: step `draw`"), "{err}");
+    assert!(out.stdout.is_empty());
+    std::fs::remove_dir_all(&dir).ok();
 }

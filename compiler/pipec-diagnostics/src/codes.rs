@@ -147,6 +147,9 @@ codes! {
     P0715 "checkpoint-failed" Error;
     P0716 "run-value-mismatch" Error;
     P0717 "run-cancelled" Error;
+    P0718 "not-a-predict-step" Error;
+    P0719 "invalid-prompt-input" Error;
+    P0720 "cannot-format-prompt" Error;
 }
 
 impl Code {

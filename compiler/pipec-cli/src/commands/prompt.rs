@@ -3,8 +3,9 @@
 //! JSON array of `{"role", "content"}`.
 //!
 //! The file is checked first and refused if it has errors. Problems specific to this
-//! command carry a stable code: `unknown-step`, `not-a-predict-step`, `invalid-inputs`,
-//! `cannot-format`. Exit status: 0 printed, 1 refused, 2 usage or I/O problem.
+//! command carry a stable code: P0202 (no such step), P0718 (not a predict-like step),
+//! P0719 (inputs that do not fit the signature), P0720 (a signature the adapter cannot
+//! format). Exit status: 0 printed, 1 refused, 2 usage or I/O problem.
 
 use std::io::Write;
 use std::path::Path;
@@ -17,8 +18,8 @@ use pipec_adapter::parse::validate::validate;
 use pipec_adapter::value::json;
 use pipec_adapter::{Adapter, Map, Signature, TypeDefs, Value, format};
 use pipec_check::check;
-use pipec_diagnostics::did_you_mean;
 use pipec_diagnostics::render::{ColorChoice, render_human};
+use pipec_diagnostics::{Code, did_you_mean};
 use pipec_ir::{Pipeline, Step, StepKind, Type};
 
 use crate::disk::{DiskLoader, collect_inputs};
@@ -48,14 +49,14 @@ pub fn run(file: &Path, step_id: &str, inputs: &str, adapter: Adapter) -> ExitCo
         Ok(Value::Object(map)) => map,
         Ok(_) => {
             return refuse(
-                "invalid-inputs",
+                Code::P0719,
                 "`--inputs` must be a JSON object of input values",
                 None,
             );
         }
         Err(e) => {
             return refuse(
-                "invalid-inputs",
+                Code::P0719,
                 &format!(
                     "`--inputs` is not JSON: {} at character {}",
                     e.message,
@@ -77,7 +78,7 @@ pub fn run(file: &Path, step_id: &str, inputs: &str, adapter: Adapter) -> ExitCo
     }
 }
 
-type Refusal = (&'static str, String, Option<String>);
+type Refusal = (Code, String, Option<String>);
 
 /// The messages as pretty-printed JSON, or why not.
 fn messages(
@@ -89,19 +90,19 @@ fn messages(
     let mut ids = Vec::new();
     let step = find_step(&pipeline.steps, step_id, &mut ids).ok_or_else(|| {
         let help = did_you_mean(step_id, &ids).map(|s| format!("did you mean `{s}`?"));
-        ("unknown-step", format!("no step named `{step_id}`"), help)
+        (Code::P0202, format!("no step named `{step_id}`"), help)
     })?;
     let signature = step_signature(pipeline, step).map_err(|e| {
         let code = match e {
-            StepSignatureError::UnknownSignature(_) => "cannot-format",
-            _ => "not-a-predict-step",
+            StepSignatureError::UnknownSignature(_) => Code::P0720,
+            _ => Code::P0718,
         };
         (code, format!("step `{step_id}`: {e}"), None)
     })?;
     let types = type_defs_from_ir(&pipeline.types);
     check_inputs(&signature, &types, inputs)?;
     let messages = format(adapter, &signature, &types, &[], inputs)
-        .map_err(|e| ("cannot-format", format!("step `{step_id}`: {e}"), None))?;
+        .map_err(|e| (Code::P0720, format!("step `{step_id}`: {e}"), None))?;
     let list: Vec<Value> = messages
         .into_iter()
         .map(|m| {
@@ -146,11 +147,7 @@ fn check_inputs(signature: &Signature, types: &TypeDefs, inputs: &Map) -> Result
             let help = did_you_mean(key, &names)
                 .map(|s| format!("did you mean `{s}`?"))
                 .or_else(|| Some(format!("the inputs are: {}", names.join(", "))));
-            return Err((
-                "invalid-inputs",
-                format!("the step has no input `{key}`"),
-                help,
-            ));
+            return Err((Code::P0719, format!("the step has no input `{key}`"), help));
         }
     }
     for field in &signature.inputs {
@@ -159,7 +156,7 @@ fn check_inputs(signature: &Signature, types: &TypeDefs, inputs: &Map) -> Result
                 continue;
             }
             return Err((
-                "invalid-inputs",
+                Code::P0719,
                 format!("missing input `{}` ({})", field.name, field.ty.display()),
                 None,
             ));
@@ -183,7 +180,7 @@ fn check_inputs(signature: &Signature, types: &TypeDefs, inputs: &Map) -> Result
         };
         if let Some(problem) = problem {
             return Err((
-                "invalid-inputs",
+                Code::P0719,
                 format!(
                     "input `{}` is not a valid {}: {problem}",
                     field.name,
@@ -196,8 +193,8 @@ fn check_inputs(signature: &Signature, types: &TypeDefs, inputs: &Map) -> Result
     Ok(())
 }
 
-fn refuse(code: &str, message: &str, help: Option<&str>) -> ExitCode {
-    eprintln!("error[{code}]: {message}");
+fn refuse(code: Code, message: &str, help: Option<&str>) -> ExitCode {
+    eprintln!("error[{}]: {message}", code.as_str());
     if let Some(help) = help {
         eprintln!("  = help: {help}");
     }
