@@ -4,8 +4,9 @@
 //!   independent steps in parallel, maps, loops, branches, sub-pipelines, `set`,
 //!   `transform`, `when`, per-step retries and timeouts, run-time limits, checkpoints,
 //!   resume and replay.
-//! - [`adapter`]: how signature calls become prompts and replies become values (a minimal
-//!   ChatAdapter / JSONAdapter behind the [`adapter::Adapter`] trait).
+//! - [`adapter`]: how signature calls become prompts and replies become values (DSPy's
+//!   ChatAdapter / JSONAdapter, byte-exact through `pipec-adapter`, behind the
+//!   [`adapter::Adapter`] trait).
 //! - [`providers`]: a provider-neutral chat request and response, the OpenAI, Anthropic and
 //!   Gemini HTTP clients, a replay provider, the reliability wrappers (retries, circuit
 //!   breaker, rate limiter), and the registry mapping `models:` provider names to them.

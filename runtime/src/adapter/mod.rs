@@ -3,19 +3,11 @@
 //!
 //! The executor only knows the [`Adapter`] trait and [`Adapters`] (a primary adapter and the
 //! fallback tried once when the primary cannot parse a reply, as DSPy's ChatAdapter falls
-//! back to its JSONAdapter). [`ChatAdapter`] and [`JsonAdapter`] here are a **minimal**
-//! implementation: the same message layout as DSPy's (field lists, `[[ ## field ## ]]`
-//! blocks, type notes, JSON schemas of lists, dicts and records, the task description) and
-//! a tolerant parser, enough to run pipelines against models and the fake provider. They
-//! are not byte-exact: custom type descriptions, field constraints, demos and DSPy's exact
-//! value formatting are left out. The byte-exact implementation replaces them behind the
-//! same trait, without touching the executor.
+//! back to its JSONAdapter). The implementations, [`ExactChatAdapter`] and
+//! [`ExactJsonAdapter`], are `pipec-adapter`'s byte-exact port of DSPy 3.4.1's adapters, so
+//! a run sends exactly the messages `pipec prompt` prints and DSPy would send.
 
-mod chat;
-mod fields;
-mod json;
-mod schema;
-mod values;
+mod exact;
 
 use std::fmt;
 use std::sync::Arc;
@@ -25,8 +17,7 @@ use serde_json::{Map, Value};
 
 use crate::providers::Message;
 
-pub use chat::ChatAdapter;
-pub use json::JsonAdapter;
+pub use exact::{ExactChatAdapter, ExactJsonAdapter};
 
 /// One call of a signature: what an adapter formats and parses against.
 #[derive(Debug, Clone, Copy)]
@@ -98,11 +89,11 @@ pub struct Adapters {
 }
 
 impl Default for Adapters {
-    /// DSPy's default: the ChatAdapter, falling back to the JSONAdapter.
+    /// DSPy's default: the ChatAdapter, falling back to the JSONAdapter, both exact.
     fn default() -> Self {
         Adapters {
-            primary: Arc::new(ChatAdapter),
-            fallback: Some(Arc::new(JsonAdapter)),
+            primary: Arc::new(ExactChatAdapter),
+            fallback: Some(Arc::new(ExactJsonAdapter)),
         }
     }
 }

@@ -9,3 +9,4 @@ mod common;
 mod durability;
 mod errors;
 mod examples;
+mod prompts;
