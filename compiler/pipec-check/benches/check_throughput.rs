@@ -59,6 +59,9 @@ struct Case {
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+#[path = "common/chain.rs"]
+mod chain;
+
 fn main() -> ExitCode {
     match run() {
         Ok(true) => ExitCode::SUCCESS,
@@ -68,42 +71,6 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// The chain pipeline of `steps` steps, in the native format.
-fn generate(steps: usize) -> String {
-    let mut out = String::with_capacity(200 + steps * 140);
-    out.push_str(
-        "pipec: 1\n\
-         name: chain\n\
-         description: A generated chain of llm steps, each refining the previous one.\n\
-         inputs:\n  topic: str\n\
-         models:\n  m: {provider: openai, model: gpt-4o-mini, max_tokens: 256, max_input_tokens: 1000, \
-         price: {input_per_mtok: 0.15, output_per_mtok: 0.6}}\n\
-         limits: {max_llm_calls: 1000000}\n\
-         steps:\n",
-    );
-    for i in 0..steps {
-        let _ = write!(out, "  - id: s{i}\n    kind: llm\n    model: m\n");
-        if i == 0 {
-            out.push_str("    prompt: \"Start on {{ inputs.topic }}\"\n");
-            continue;
-        }
-        let prev = i - 1;
-        if i % 4 == 0 {
-            let _ = writeln!(out, "    when: \"steps.s{prev} != ''\"");
-        }
-        let _ = writeln!(
-            out,
-            "    prompt: \"Refine: {{{{ steps.s{prev} }}}} for {{{{ inputs.topic }}}}\""
-        );
-    }
-    let _ = write!(
-        out,
-        "outputs:\n  result: steps.s{}\n",
-        steps.saturating_sub(1)
-    );
-    out
 }
 
 fn input(case_steps: usize, text: &str) -> InputFile {
@@ -337,7 +304,7 @@ fn run() -> Result<bool, String> {
     let sizes = sizes()?;
     if env_flag("PIPEC_BENCH_ONLY_CHECK") {
         for &steps in &sizes {
-            let text = generate(steps);
+            let text = chain::yaml_chain(steps);
             assert_clean(steps, &text)?;
             let median = median_time(reps_for(steps), || time_check(steps, &text));
             println!("{steps} steps: check {:.2} ms", median * 1e3);
@@ -346,7 +313,7 @@ fn run() -> Result<bool, String> {
     }
     if env_flag("PIPEC_BENCH_ONLY_PARSER") {
         for &steps in &sizes {
-            let text = generate(steps);
+            let text = chain::yaml_chain(steps);
             let median = median_time(reps_for(steps), || {
                 let start = Instant::now();
                 black_box(parse_only(&text)).ok();
@@ -361,7 +328,7 @@ fn run() -> Result<bool, String> {
     std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     let mut cases = Vec::new();
     for &steps in &sizes {
-        let text = generate(steps);
+        let text = chain::yaml_chain(steps);
         let path = dir.join(format!("chain_{steps}.pipec.yaml"));
         std::fs::write(&path, &text).map_err(|e| format!("{}: {e}", path.display()))?;
         assert_clean(steps, &text)?;

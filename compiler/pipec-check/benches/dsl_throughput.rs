@@ -48,41 +48,8 @@ fn env_number(name: &str, default: usize) -> Result<usize, String> {
     }
 }
 
-/// The chain in native YAML (as `check_throughput` generates it).
-fn yaml(steps: usize) -> String {
-    let mut out = String::with_capacity(300 + steps * 140);
-    out.push_str(
-        "pipec: 1\n\
-         name: chain\n\
-         description: A generated chain of llm steps, each refining the previous one.\n\
-         inputs:\n  topic: str\n\
-         models:\n  m: {provider: openai, model: gpt-4o-mini, max_tokens: 256, max_input_tokens: 1000, \
-         price: {input_per_mtok: 0.15, output_per_mtok: 0.6}}\n\
-         limits: {max_llm_calls: 1000000}\n\
-         steps:\n",
-    );
-    for i in 0..steps {
-        let _ = write!(out, "  - id: s{i}\n    kind: llm\n    model: m\n");
-        if i == 0 {
-            out.push_str("    prompt: \"Start on {{ inputs.topic }}\"\n");
-            continue;
-        }
-        let prev = i - 1;
-        if i % 4 == 0 {
-            let _ = writeln!(out, "    when: \"steps.s{prev} != ''\"");
-        }
-        let _ = writeln!(
-            out,
-            "    prompt: \"Refine: {{{{ steps.s{prev} }}}} for {{{{ inputs.topic }}}}\""
-        );
-    }
-    let _ = write!(
-        out,
-        "outputs:\n  result: steps.s{}\n",
-        steps.saturating_sub(1)
-    );
-    out
-}
+#[path = "common/chain.rs"]
+mod chain;
 
 /// The same chain in the DSL.
 fn pipe(steps: usize) -> String {
@@ -161,7 +128,7 @@ fn median_check(name: &str, text: &str, reps: usize) -> f64 {
 fn run() -> Result<bool, String> {
     let steps = env_number("PIPEC_BENCH_STEPS", 10_000)?;
     let reps = env_number("PIPEC_BENCH_REPS", 9)?.max(1);
-    let (yaml_text, pipe_text) = (yaml(steps), pipe(steps));
+    let (yaml_text, pipe_text) = (chain::yaml_chain(steps), pipe(steps));
     let yaml_name = format!("chain_{steps}.pipec.yaml");
     let pipe_name = format!("chain_{steps}.pipe");
     let yaml_steps = check_clean(&yaml_name, &yaml_text)?;
