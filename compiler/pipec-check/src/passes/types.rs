@@ -172,7 +172,7 @@ impl Checker<'_, '_, '_> {
             }
         }
         for param in &callee.inputs {
-            if !param.has_default
+            if !param.has_default()
                 && !param.ty.ty.accepts_none()
                 && !with.iter().any(|b| b.name.text == param.name.text)
             {

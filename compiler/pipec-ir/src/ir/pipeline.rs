@@ -71,11 +71,17 @@ pub struct Param {
     pub ty: TypeRef,
     /// Description.
     pub desc: Option<String>,
-    /// Whether a default makes it optional for callers.
-    pub has_default: bool,
     /// The default value as JSON text (as [`Field::default`](super::Field)), when given;
     /// the runtime uses it for an input the caller leaves out.
     pub default: Option<String>,
+}
+
+impl Param {
+    /// Whether a default makes it optional for callers.
+    #[must_use]
+    pub fn has_default(&self) -> bool {
+        self.default.is_some()
+    }
 }
 
 /// A declared output: a name and the expression that computes it.

@@ -63,7 +63,6 @@ pub fn inputs(ctx: &mut Ctx<'_>, node: NodeRef<'_>, scope: &TypeScope<'_>) -> Ve
                     name,
                     ty,
                     desc: None,
-                    has_default: false,
                     default: None,
                 });
             }
@@ -99,7 +98,6 @@ pub fn inputs(ctx: &mut Ctx<'_>, node: NodeRef<'_>, scope: &TypeScope<'_>) -> Ve
             name,
             ty,
             desc,
-            has_default: map.contains("default"),
             default: map.get("default").map(|n| json(n).to_string()),
         });
     }

@@ -41,7 +41,7 @@ fn input_forms_and_types() {
     assert_eq!(out.at(inputs[2].ty.span), "Optional[float]");
     // An untyped input is `str`, pointing at its name.
     assert_eq!(out.at(inputs[3].ty.span), "d");
-    assert!(inputs[3].has_default && !inputs[2].has_default);
+    assert!(inputs[3].has_default() && !inputs[2].has_default());
 }
 
 #[test]

@@ -100,11 +100,11 @@ fn the_documented_example_is_clean() {
     );
     assert_eq!(p.inputs.len(), 2);
     assert_eq!(
-        (p.inputs[0].ty.ty.clone(), p.inputs[0].has_default),
+        (p.inputs[0].ty.ty.clone(), p.inputs[0].has_default()),
         (Type::Str, false)
     );
     assert_eq!(p.inputs[1].desc.as_deref(), Some("Programming language"));
-    assert!(p.inputs[1].has_default);
+    assert!(p.inputs[1].has_default());
     assert_eq!(p.types.len(), 2);
     let TypeDefKind::Record(fields) = &p.types[0].kind else {
         panic!("a record")
