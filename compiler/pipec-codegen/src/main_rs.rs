@@ -113,10 +113,7 @@ pub fn file(pipeline: &Pipeline, crate_name: &str) -> String {
 
         fn main() -> ExitCode {
             let cli = Cli::parse();
-            let serve = match &cli.command {
-                Some(Command::Serve(args)) => Some(args.clone()),
-                None => None,
-            };
+            let serve = cli.command.map(|Command::Serve(args)| args);
             let flags = vec![#(#flags)*];
             pipec_app::cli::main::<#krate::#marker>(flags, &cli.run, &cli.runtime, serve.as_ref())
         }
