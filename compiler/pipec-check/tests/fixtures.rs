@@ -124,11 +124,15 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     // Generated binaries (`pipec build`): the runtime's start-up check and typed inputs.
     (
         "P0850",
-        "runtime/app/src/version.rs::tests::equal_versions_pass_and_others_are_p0850",
+        "compiler/pipec-cli/tests/build/runtime_options.rs::a_crate_built_against_another_runtime_version_is_refused_with_p0850",
     ),
     (
         "P0851",
-        "compiler/pipec-cli/tests/build.rs::the_built_binary_runs_like_pipec_run",
+        "compiler/pipec-cli/tests/build/examples.rs::the_built_binary_runs_like_pipec_run",
+    ),
+    (
+        "P0852",
+        "compiler/pipec-cli/tests/build/examples.rs::the_built_binary_runs_like_pipec_run",
     ),
 ];
 

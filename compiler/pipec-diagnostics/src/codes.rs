@@ -153,6 +153,7 @@ codes! {
     // The Rust back-end (`pipec build`) and the binaries it generates: P0850–P0869.
     P0850 "generated-version-mismatch" Error;
     P0851 "generated-type-mismatch" Error;
+    P0852 "unknown-endpoint" Error;
 }
 
 impl Code {

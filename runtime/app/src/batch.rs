@@ -91,27 +91,67 @@ struct Bar {
 
 impl Bar {
     fn new(total: usize) -> Bar {
+        let draw = crate::cli::interactive();
+        if draw {
+            eprint!("{}", line(0, total, 0));
+        }
         Bar {
             total,
             done: 0,
-            draw: crate::cli::interactive(),
+            draw,
         }
     }
 
     fn advance(&mut self, failed: usize) {
         self.done += 1;
-        if !self.draw {
-            return;
+        if self.draw {
+            eprint!("\r{}", line(self.done, self.total, failed));
         }
-        const WIDTH: usize = 30;
-        let filled = (self.done * WIDTH).checked_div(self.total).unwrap_or(WIDTH);
-        let bar = format!("{}{}", "#".repeat(filled), " ".repeat(WIDTH - filled));
-        eprint!("\r[{bar}] {}/{} ({failed} failed)", self.done, self.total);
     }
 
     fn finish(&self) {
         if self.draw {
             eprintln!();
         }
+    }
+}
+
+/// The bar's text after `done` of `total` runs: a 30-column bar, the count, the failures.
+fn line(done: usize, total: usize, failed: usize) -> String {
+    const WIDTH: usize = 30;
+    let filled = (done * WIDTH)
+        .checked_div(total)
+        .unwrap_or(WIDTH)
+        .min(WIDTH);
+    format!(
+        "[{}{}] {done}/{total} ({failed} failed)",
+        "#".repeat(filled),
+        " ".repeat(WIDTH - filled)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line;
+
+    #[test]
+    fn the_bar_fills_with_the_runs_done() {
+        assert_eq!(
+            line(0, 3, 0),
+            format!("[{}] 0/3 (0 failed)", " ".repeat(30))
+        );
+        assert_eq!(
+            line(1, 3, 1),
+            format!("[{}{}] 1/3 (1 failed)", "#".repeat(10), " ".repeat(20))
+        );
+        assert_eq!(
+            line(3, 3, 0),
+            format!("[{}] 3/3 (0 failed)", "#".repeat(30))
+        );
+        // An empty dataset draws a full bar rather than dividing by zero.
+        assert_eq!(
+            line(0, 0, 0),
+            format!("[{}] 0/0 (0 failed)", "#".repeat(30))
+        );
     }
 }

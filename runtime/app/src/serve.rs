@@ -4,7 +4,8 @@
 //!   400 when the inputs are refused before the run starts (P0851, P0700–P0702); 500 when
 //!   the run stopped (its errors, with codes, and its run id).
 //! - `GET /health`: 200 `{"status": "ok", "pipeline", "pipec_version"}`.
-//! - Anything else: 404 or 405 with a JSON error.
+//! - Anything else: 404 (no such path) or 405 (`/run` or `/health` with another method),
+//!   with a P0852 error in the same JSON shape.
 //!
 //! At most `concurrency` runs execute at once; further requests wait. The bound address is
 //! printed on stdout (`listening on 127.0.0.1:PORT`) so `127.0.0.1:0` can be used.
@@ -22,7 +23,9 @@ use hyper::server::conn::http1;
 use hyper::service::service_fn;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::TokioIo;
-use pipec_runtime::executor::RunFailure;
+use pipec_diagnostics::Code;
+use pipec_runtime::events::RunSummary;
+use pipec_runtime::executor::{RunError, RunFailure};
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -103,15 +106,34 @@ async fn handle<P: Pipeline>(
                 ),
             }
         }
-        (_, "/run" | "/health") => respond(
+        (_, "/run" | "/health") => no_endpoint(
+            runner,
             StatusCode::METHOD_NOT_ALLOWED,
-            &json!({"status": "failed", "errors": [{"code": null, "message": "use POST /run or GET /health"}]}),
+            format!(
+                "`{} {}` is not an endpoint",
+                request.method(),
+                request.uri().path()
+            ),
         ),
-        (_, path) => respond(
+        (method, path) => no_endpoint(
+            runner,
             StatusCode::NOT_FOUND,
-            &json!({"status": "failed", "errors": [{"code": null, "message": format!("no route `{path}`; use POST /run or GET /health")}]}),
+            format!("`{method} {path}` is not an endpoint"),
         ),
     }
+}
+
+/// A P0852 answer: the request names no endpoint of this server.
+fn no_endpoint(runner: &Runner, status: StatusCode, message: String) -> Response<Full<Bytes>> {
+    let failure = RunFailure {
+        run_id: None,
+        errors: vec![
+            RunError::new(Code::P0852, message)
+                .with_help("the endpoints are `POST /run` (inputs as JSON) and `GET /health`"),
+        ],
+        summary: RunSummary::default(),
+    };
+    respond(status, &report::failed(&runner.loaded().sources, &failure))
 }
 
 fn refused(runner: &Runner, failure: &RunFailure) -> Response<Full<Bytes>> {
