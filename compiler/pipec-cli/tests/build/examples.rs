@@ -1,30 +1,15 @@
-//! `pipec build` end to end: each example is built into a real binary (with clippy as the
-//! compiler wrapper, so any clippy or rustc warning in the generated code fails the test),
-//! then run against `pipec-fake-provider` on 127.0.0.1 with `--inputs` JSON, with flags, in
-//! `--batch` mode and in `serve` mode over real HTTP — each giving the outputs `pipec run`
-//! gives for the same inputs.
-//!
-//! The generated crates share one target directory (`target/pipec-build/`), so the
-//! runtime's dependencies are compiled once; each further example compiles only itself.
+//! Every example built with `pipec build` and run with `--inputs` JSON; code_review also
+//! with flags, in `--batch` mode and in `serve` mode over real HTTP — each giving the
+//! outputs `pipec run` gives for the same inputs.
 
-#![allow(clippy::unwrap_used, clippy::expect_used, reason = "tests")]
-
-#[allow(
-    dead_code,
-    reason = "shared with the run tests; this test uses part of it"
-)]
-#[path = "run/common.rs"]
-mod common;
-
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::TcpStream;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
 
 use pipec_fake_provider::Config;
 use serde_json::{Value, json};
 
-use common::{document, env, fake, pipec, repo_root, scratch, stderr, stdout};
+use crate::common::{env, fake, pipec, repo_root, scratch, stderr};
+use crate::support::{binary, build, http, outputs};
 
 /// The examples built, with the inputs they run with.
 const EXAMPLES: &[(&str, &str)] = &[
@@ -45,60 +30,6 @@ const EXAMPLES: &[(&str, &str)] = &[
         r#"{"documents": ["First document.", "Second document."]}"#,
     ),
 ];
-
-/// `pipec build FILE -o OUT` with the real environment (cargo needs it), the shared target
-/// directory and clippy as the workspace compiler wrapper. Returns the binary's path.
-fn build(dir: &Path, example: &str, out: &Path) -> PathBuf {
-    let output = Command::new(env!("CARGO_BIN_EXE_pipec"))
-        .args(["build", example, "-o"])
-        .arg(out)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", repo_root().join("target/pipec-build"))
-        .env("RUSTC_WORKSPACE_WRAPPER", "clippy-driver")
-        .output()
-        .unwrap();
-    let log = stderr(&output);
-    assert!(output.status.success(), "{example}: build failed\n{log}");
-    assert!(
-        !log.contains("warning"),
-        "{example}: the generated crate has warnings\n{log}"
-    );
-    let path = PathBuf::from(stdout(&output).trim());
-    assert!(path.is_file(), "{example}: no binary at {}", path.display());
-    path
-}
-
-fn binary(bin: &Path, dir: &Path, env: &[(String, String)], args: &[&str]) -> Output {
-    Command::new(bin)
-        .args(args)
-        .current_dir(dir)
-        .env_clear()
-        .envs(env.iter().map(|(k, v)| (k, v)))
-        .output()
-        .unwrap()
-}
-
-fn outputs(o: &Output) -> Value {
-    let document = document(o);
-    assert_eq!(document["status"], "succeeded", "{document}\n{}", stderr(o));
-    document["outputs"].clone()
-}
-
-/// One HTTP/1.1 request; the status and the JSON body.
-fn http(addr: &str, method: &str, path: &str, body: &str) -> (u16, Value) {
-    let mut stream = TcpStream::connect(addr).unwrap();
-    write!(
-        stream,
-        "{method} {path} HTTP/1.1\r\nhost: {addr}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
-        body.len()
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response[9..12].parse().unwrap();
-    let (_, body) = response.split_once("\r\n\r\n").unwrap();
-    (status, serde_json::from_str(body).unwrap())
-}
 
 #[test]
 fn the_built_binary_runs_like_pipec_run() {
@@ -254,8 +185,19 @@ fn the_built_binary_runs_like_pipec_run() {
         (400, &json!("P0851")),
         "{body}"
     );
-    let (status, _) = http(&addr, "GET", "/nowhere", "");
-    assert_eq!(status, 404);
+    let (status, body) = http(&addr, "GET", "/nowhere", "");
+    assert_eq!(
+        (status, &body["errors"][0]["code"]),
+        (404, &json!("P0852")),
+        "{body}"
+    );
+    let (status, body) = http(&addr, "GET", "/run", "");
+    assert_eq!(
+        (status, &body["errors"][0]["code"]),
+        (405, &json!("P0852")),
+        "{body}"
+    );
+    assert_eq!(body["status"], "failed");
     server.kill().unwrap();
     let _ = server.wait();
 }
