@@ -150,6 +150,11 @@ codes! {
     P0718 "not-a-predict-step" Error;
     P0719 "invalid-prompt-input" Error;
     P0720 "cannot-format-prompt" Error;
+    // Running pipeline_ex (`workflow:`) files.
+    P0721 "unsupported-option" Warning;
+    P0722 "path-outside-workspace" Error;
+    P0723 "file-operation-failed" Error;
+    P0724 "pipeline-ex-step-failed" Error;
 }
 
 impl Code {

@@ -2,11 +2,14 @@
 //! finished it; otherwise evaluate `when` (false: the result is `null` and the step is
 //! `skipped`), run its kind, record the result in the frame, save the checkpoint, and only
 //! then report it finished — so a step that depends on it starts after it is durable.
+//! pipeline_ex steps take their condition, their skipped result and their kind from
+//! `pipeline_ex/`; a restored pipeline_ex set_variable runs again to set its variables
+//! (its result does not hold them; it makes no call).
 
 use std::future::Future;
 use std::pin::Pin;
 
-use pipec_ir::Step;
+use pipec_ir::{Dialect, Step};
 use serde_json::Value;
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -15,6 +18,7 @@ use super::error::RunError;
 use super::evaluate::holds;
 use super::frame::Frame;
 use super::kinds;
+use super::pipeline_ex;
 use super::refs::reads_of;
 use super::state::{RunState, millis};
 use crate::events::Event;
@@ -53,7 +57,12 @@ async fn run_step_inner(
     step: &Step,
     key: &str,
 ) -> Result<(), RunError> {
+    let pipeline_ex = frame.pipeline.dialect == Dialect::PipelineEx;
     if let Some(record) = run.restored.get(key) {
+        if pipeline_ex && step.type_name.text == "set_variable" && record.status == "ok" {
+            let prepared = pipeline_ex::prepare(run, frame, step)?;
+            pipeline_ex::execute(run, frame, step, key, prepared).await?;
+        }
         frame.record(step, &record.result);
         run.count(|s| s.restored += 1);
         run.emit(Event::StepFinished {
@@ -71,18 +80,30 @@ async fn run_step_inner(
         kind: step.type_name.text.clone(),
         at_ms: run.at_ms(),
     });
-    let reads = reads_of(step);
-    let scope = frame.scope(&reads.steps);
-    let runs = match &step.when {
-        Some(condition) => holds(condition, &scope, frame.pipeline)?,
-        None => true,
-    };
-    let (status, result) = if runs {
-        let value = kinds::execute(run, frame, step, key, scope).await?;
-        ("ok", value)
+    let (runs, result) = if pipeline_ex {
+        let prepared = pipeline_ex::prepare(run, frame, step)?;
+        if pipeline_ex::when(&prepared, step) {
+            (
+                true,
+                pipeline_ex::execute(run, frame, step, key, prepared).await?,
+            )
+        } else {
+            (false, pipeline_ex::skipped())
+        }
     } else {
-        ("skipped", Value::Null)
+        let reads = reads_of(step);
+        let scope = frame.scope(&reads.steps);
+        let runs = match &step.when {
+            Some(condition) => holds(condition, &scope, frame.pipeline)?,
+            None => true,
+        };
+        if runs {
+            (true, kinds::execute(run, frame, step, key, scope).await?)
+        } else {
+            (false, Value::Null)
+        }
     };
+    let status = if runs { "ok" } else { "skipped" };
     frame.record(step, &result);
     run.checkpoint(key, status, &result)?;
     run.count(|s| {

@@ -48,6 +48,10 @@ impl Loaded {
         for (_, pipeline) in pipelines {
             program.add_file(pipeline.clone());
         }
+        // pipeline_ex steps read their raw mappings from the text.
+        for (id, file) in sources.iter() {
+            program.add_source(id, file.name(), file.text());
+        }
         for (_, pipeline) in self
             .checked
             .pipelines
