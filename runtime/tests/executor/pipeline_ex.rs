@@ -188,6 +188,10 @@ async fn a_missing_prompt_file_is_p0724_at_its_step_before_any_call() {
         "{}",
         error.message
     );
+    // It points at the part's `path`.
+    let (_, text) = corpus("examples/comprehensive_config_example.yaml");
+    let span = error.span.unwrap();
+    assert_eq!(&text[span.start as usize..span.end as usize], "path");
     assert_eq!(server.stats().requests, 0);
 }
 
@@ -499,6 +503,9 @@ async fn a_path_escaping_the_workspace_is_p0722_and_touches_nothing() {
         let error = only_error(&failure);
         assert_eq!(error.code, Code::P0722, "{path}: {error:?}");
         assert_eq!(error.step.as_deref(), Some("wipe"));
+        // The error points at the key holding the path.
+        let span = error.span.unwrap();
+        assert_eq!(&yaml[span.start as usize..span.end as usize], key);
     }
     assert_eq!(
         std::fs::read_to_string(dir.join("secret.txt")).unwrap(),
@@ -638,12 +645,12 @@ async fn a_failed_pipeline_ex_run_resumes_without_calling_finished_steps_again()
     assert_eq!(restored, 2);
 }
 
+const YAML_EXTRACT: &str = "workflow:\n  name: x\n  steps:\n    - {name: a, type: test_echo, value: {text: hi}}\n    - name: b\n      type: claude\n      prompt: [{type: previous_response, step: a, extract: missing}]\n";
+
 #[tokio::test]
 async fn a_strict_extract_that_finds_nothing_is_p0724_listing_the_keys() {
     let server = server(Config::default()).await;
-    let program = program(
-        "workflow:\n  name: x\n  steps:\n    - {name: a, type: test_echo, value: {text: hi}}\n    - name: b\n      type: claude\n      prompt: [{type: previous_response, step: a, extract: missing}]\n",
-    );
+    let program = program(YAML_EXTRACT);
     let h = harness(&server);
     let failure = run(&program, &h.config, "r", json!({})).await.unwrap_err();
     let error = only_error(&failure);
@@ -652,6 +659,11 @@ async fn a_strict_extract_that_finds_nothing_is_p0724_listing_the_keys() {
         (Code::P0724, Some("b"))
     );
     assert_eq!(error.notes, ["available keys: text"]);
+    let span = error.span.unwrap();
+    assert_eq!(
+        span.start,
+        u32::try_from(YAML_EXTRACT.find("extract").unwrap()).unwrap()
+    );
     assert_eq!(server.stats().requests, 0);
 }
 
@@ -676,4 +688,16 @@ async fn a_file_operation_that_fails_is_p0723_with_pipeline_ex_s_reason() {
         error.message,
         "Validation failed for 1 file(s): File must exist but does not: ./workspace/data.csv"
     );
+}
+
+#[tokio::test]
+async fn a_native_pipeline_can_call_a_pipeline_ex_file() {
+    let server = server(Config::default()).await;
+    let native = "pipec: 1\nname: caller\nsteps:\n  - id: call\n    kind: pipeline\n    file: child.yaml\n    with: {n: 3, who: pipec}\noutputs: {doubled: steps.call.doubled, greet: steps.call.greet.content}\n";
+    let program = program_of(&[("main.yaml", native), ("child.yaml", CHILD)]);
+    let h = harness(&server);
+    let outcome = run(&program, &h.config, "r", json!({})).await.unwrap();
+    assert_eq!(outcome.outputs["doubled"], json!(6));
+    assert_eq!(outcome.outputs["greet"], json!(REPLY));
+    assert_eq!(requests_containing(&server, "hello pipec"), 1);
 }

@@ -44,12 +44,15 @@ pub fn run(run: &RunState<'_>, prepared: &Prepared) -> Result<Value, RunError> {
         .and_then(Value::as_str)
         .unwrap_or("./workspace")
         .to_owned();
+    // `key` is the dotted path of the key in the step (`files.0.path`): errors point at it.
     let resolve = |key: &str, value: Option<&Value>| -> Result<Resolved, RunError> {
+        let name = key.rsplit('.').next().unwrap_or(key);
         let path = value
             .and_then(Value::as_str)
-            .ok_or_else(|| failed(format!("`{key}` is required for this file operation")))?;
+            .ok_or_else(|| failed(format!("`{name}` is required for this file operation")))?;
         Ok(Resolved {
-            disk: confine(&base, path, &format!("`{key}`"))?,
+            disk: confine(&base, path, &format!("`{name}`"))
+                .map_err(|e| prepared.at_key(run.program, key, e))?,
             shown: Path::new(&written_base).join(path).display().to_string(),
         })
     };

@@ -39,11 +39,7 @@ pub async fn run(
 ) -> Result<Value, RunError> {
     let ty = step.type_name.text.as_str();
     let raw = &prepared.raw;
-    let text = prompt::render(
-        raw.get("prompt").unwrap_or(&Value::Null),
-        &prepared.ctx,
-        &run.config.working_dir,
-    )?;
+    let text = render(run, prepared, raw.get("prompt"), "prompt")?;
     if ty.starts_with("gemini") {
         let model = options::gemini(ty, raw);
         let response = call(run, step, key, &model, None, text).await?;
@@ -57,6 +53,21 @@ pub async fn run(
     let claude_options = raw.get("claude_options").unwrap_or(&Value::Null);
     let model = options::claude(ty, raw, claude_options, &prepared.workflow);
     claude_call(run, step, key, &model, claude_options, text).await
+}
+
+/// A prompt of the step (at dotted `at` in its mapping), its errors pointing at the part.
+fn render(
+    run: &RunState<'_>,
+    prepared: &Prepared,
+    prompt: Option<&Value>,
+    at: &str,
+) -> Result<String, RunError> {
+    prompt::render(
+        prompt.unwrap_or(&Value::Null),
+        &prepared.ctx,
+        &run.config.working_dir,
+    )
+    .map_err(|(key, error)| prepared.at_key(run.program, &format!("{at}.{key}"), error))
 }
 
 /// One Claude call and pipeline_ex's `{text, success, cost}`.
@@ -132,9 +143,7 @@ pub async fn parallel(
         usize::MAX
     };
     let shared = match raw.get("prompt") {
-        Some(p) if list == "tasks" => {
-            Some(prompt::render(p, &prepared.ctx, &run.config.working_dir)?)
-        }
+        Some(p) if list == "tasks" => Some(render(run, prepared, Some(p), "prompt")?),
         _ => None,
     };
     let mut jobs = Vec::with_capacity(tasks.len());
@@ -146,15 +155,19 @@ pub async fn parallel(
             .unwrap_or_else(|| format!("task_{}", i + 1));
         let mut parts: Vec<String> = shared.iter().cloned().collect();
         if let Some(p) = task.get("prompt") {
-            parts.push(prompt::render(p, &prepared.ctx, &run.config.working_dir)?);
+            parts.push(render(
+                run,
+                prepared,
+                Some(p),
+                &format!("{list}.{i}.prompt"),
+            )?);
         }
         if let Some(file) = task.get("file").and_then(Value::as_str) {
             let part = json!([{"type": "file", "path": file}]);
-            parts.push(prompt::render(
-                &part,
-                &prepared.ctx,
-                &run.config.working_dir,
-            )?);
+            parts.push(
+                render(run, prepared, Some(&part), &format!("{list}.{i}.prompt"))
+                    .map_err(|e| prepared.at_key(run.program, &format!("{list}.{i}.file"), e))?,
+            );
         }
         let claude_options = task.get("claude_options").cloned().unwrap_or(Value::Null);
         let model = options::claude(ty, raw, &claude_options, &prepared.workflow);

@@ -182,14 +182,16 @@ pub async fn for_loop(
     let items = match data_source(source, &prepared.ctx) {
         Some(Value::Array(items)) => items,
         other => {
-            return Err(RunError::new(
+            let error = RunError::new(
                 Code::P0724,
                 format!(
                     "the data source `{source}` is {}, not a list",
                     other.as_ref().map_or("not found", kind_name)
                 ),
             )
-            .with_help("name a list: `STEP:field.path` or a variable holding one"));
+            .with_label("not a list")
+            .with_help("name a list: `STEP:field.path` or a variable holding one");
+            return Err(prepared.at_key(run.program, "data_source", error));
         }
     };
     let iterator = raw

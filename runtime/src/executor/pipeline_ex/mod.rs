@@ -40,7 +40,7 @@ mod set_variable;
 mod transform;
 mod workspace;
 
-use pipec_diagnostics::Code;
+use pipec_diagnostics::{Code, Span};
 use pipec_ir::{Pipeline, Step};
 use serde_json::{Value, json};
 
@@ -61,6 +61,20 @@ pub struct Prepared {
     pub ctx: Context,
     /// The workflow mapping the step belongs to.
     pub workflow: Value,
+    /// Where the step's mapping is written.
+    pub span: Span,
+}
+
+impl Prepared {
+    /// `error` pointing at the key at dotted `path` of the step's mapping (`prompt.1.path`),
+    /// when that key is written.
+    #[must_use]
+    pub fn at_key(&self, program: &Program, path: &str, error: RunError) -> RunError {
+        match program.raw_key_span(self.span, path) {
+            Some(span) if error.span.is_none() => error.at(span),
+            _ => error,
+        }
+    }
 }
 
 /// The workflow mapping of `pipeline` (for `global_vars`, `workspace_dir`, `defaults`).
@@ -82,7 +96,12 @@ pub fn prepare(run: &RunState<'_>, frame: &Frame<'_>, step: &Step) -> Result<Pre
         Some(raw) => raw.clone(),
         None => interpolate::value(raw_of(run.program, step)?, &ctx),
     };
-    Ok(Prepared { raw, ctx, workflow })
+    Ok(Prepared {
+        raw,
+        ctx,
+        workflow,
+        span: step.span,
+    })
 }
 
 /// The raw mapping of `step`.
@@ -136,7 +155,7 @@ pub async fn execute(
         "test_echo" => echo::run(&prepared),
         "for_loop" => loops::for_loop(run, frame, step, key, &prepared).await,
         "while_loop" => loops::while_loop(run, frame, step, key, &prepared).await,
-        "data_transform" => transform::run(&prepared),
+        "data_transform" => transform::run(run.program, &prepared),
         "file_ops" => file_ops::run(run, &prepared),
         "pipeline" => nested::run(run, frame, step, key, &prepared).await,
         "parallel_claude" => llm::parallel(run, step, key, &prepared, "parallel_tasks").await,

@@ -18,21 +18,31 @@ use crate::executor::error::RunError;
 ///
 /// # Errors
 /// P0724 for a file that cannot be read, a step with no result, or a strict `extract` that
-/// finds nothing.
-pub fn render(prompt: &Value, ctx: &Context, working_dir: &Path) -> Result<String, RunError> {
+/// finds nothing; with the key of the part at fault (`3.path`: part 3's `path`).
+pub fn render(
+    prompt: &Value,
+    ctx: &Context,
+    working_dir: &Path,
+) -> Result<String, (String, RunError)> {
     let parts = match prompt {
         Value::Array(parts) => parts,
         Value::String(s) => return Ok(s.clone()),
         _ => return Ok(String::new()),
     };
     let mut out = Vec::with_capacity(parts.len());
-    for part in parts {
-        out.push(render_part(part, ctx, working_dir)?);
+    for (i, part) in parts.iter().enumerate() {
+        out.push(
+            render_part(part, ctx, working_dir).map_err(|(key, e)| (format!("{i}.{key}"), e))?,
+        );
     }
     Ok(out.join("\n"))
 }
 
-fn render_part(part: &Value, ctx: &Context, working_dir: &Path) -> Result<String, RunError> {
+fn render_part(
+    part: &Value,
+    ctx: &Context,
+    working_dir: &Path,
+) -> Result<String, (&'static str, RunError)> {
     let field = |key: &str| part.get(key).and_then(Value::as_str);
     match field("type") {
         Some("static") => Ok(part
@@ -42,25 +52,29 @@ fn render_part(part: &Value, ctx: &Context, working_dir: &Path) -> Result<String
         Some("file") => {
             let file = field("path").unwrap_or_default();
             std::fs::read_to_string(working_dir.join(file)).map_err(|e| {
-                RunError::new(
+                let error = RunError::new(
                     Code::P0724,
                     format!("cannot read the prompt file `{file}`: {e}"),
                 )
+                .with_label("this file")
                 .with_note(
                     "pipeline_ex reads `file` prompt parts relative to the working directory",
-                )
+                );
+                ("path", error)
             })
         }
         Some("previous_response") => {
             let name = field("step").unwrap_or_default();
             let Some(result) = ctx.results.get(name) else {
-                return Err(RunError::new(
+                let error = RunError::new(
                     Code::P0724,
                     format!("step `{name}` has no result to use as a previous response"),
                 )
+                .with_label("no result yet")
                 .with_help(
                     "a previous_response part can only name a step that ran before this one",
-                ));
+                );
+                return Err(("step", error));
             };
             let Some(extract) = field("extract") else {
                 return Ok(format_result(result));
@@ -76,14 +90,16 @@ fn render_part(part: &Value, ctx: &Context, working_dir: &Path) -> Result<String
                         .as_object()
                         .map(|o| o.keys().map(String::as_str).collect::<Vec<_>>().join(", "))
                         .unwrap_or_default();
-                    Err(RunError::new(
+                    let error = RunError::new(
                         Code::P0724,
                         format!("field `{extract}` is not in the result of step `{name}`"),
                     )
+                    .with_label("not in the result")
                     .with_note(format!("available keys: {keys}"))
                     .with_help(
                         "fix `extract`, or add `strict: false` to use nothing when it is missing",
-                    ))
+                    );
+                    Err(("extract", error))
                 }
             }
         }

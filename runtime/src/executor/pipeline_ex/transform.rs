@@ -30,6 +30,7 @@ use serde_json::{Map, Number, Value, json};
 use super::Prepared;
 use super::context::text;
 use crate::executor::error::RunError;
+use crate::executor::program::Program;
 
 /// Lists longer than this take the lazy path.
 const LAZY_THRESHOLD: usize = 1000;
@@ -38,14 +39,17 @@ const LAZY_THRESHOLD: usize = 1000;
 ///
 /// # Errors
 /// P0724 when the input is not found or an operation fails.
-pub fn run(prepared: &Prepared) -> Result<Value, RunError> {
+pub fn run(program: &Program, prepared: &Prepared) -> Result<Value, RunError> {
     let raw = &prepared.raw;
     let source = raw
         .get("input_source")
         .and_then(Value::as_str)
         .unwrap_or_default();
     let input = resolve_input(source, prepared).ok_or_else(|| {
-        RunError::new(Code::P0724, format!("Input source '{source}' not found"))
+        let error = RunError::new(Code::P0724, format!("Input source '{source}' not found"))
+            .with_label("nothing here");
+        prepared
+            .at_key(program, "input_source", error)
             .with_help("name a step that ran before this one: `previous_response:STEP` or `STEP`")
     })?;
     let operations: Vec<Value> = raw
