@@ -4,11 +4,15 @@
 //! its finished steps again.
 
 use std::path::PathBuf;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
 
 use pipec_fake_provider::{Config, Rule};
 use serde_json::json;
 
-use crate::common::{document, env, fake, pipec, repo_root, requests_containing, scratch, stderr};
+use crate::common::{
+    document, env, fake, pipec, pipec_command, repo_root, requests_containing, scratch, stderr,
+};
 
 fn corpus(path: &str) -> PathBuf {
     repo_root().join("../shared/corpus/pipeline_ex").join(path)
@@ -162,4 +166,93 @@ fn a_failed_pipeline_ex_run_resumes_with_no_finished_step_called_again() {
     assert_eq!(requests_containing(&fake.server, "beta"), 1);
     assert_eq!(requests_containing(&fake.server, "gamma"), 2);
     assert_eq!(doc["summary"]["restored"], json!(2));
+}
+
+/// Six model-calling steps in a chain, alternating providers, each prompt marked `step-N`.
+fn chain_of_six() -> String {
+    let mut yaml = String::from("workflow:\n  name: six\n  steps:\n");
+    for n in 1..=6 {
+        let ty = if n % 2 == 0 { "claude" } else { "gemini" };
+        yaml.push_str(&format!(
+            "    - name: s{n}\n      type: {ty}\n      prompt: [{{type: static, content: \"step-{n}\"}}]\n"
+        ));
+    }
+    yaml
+}
+
+#[test]
+fn a_pipeline_ex_run_killed_with_sigkill_resumes_without_calling_a_finished_step_again() {
+    let fake = fake(Config {
+        latency_ms: 250,
+        ..Config::default()
+    });
+    let dir = scratch("pex-sigkill");
+    std::fs::write(dir.join("six.yaml"), chain_of_six()).unwrap();
+    let env = env(&fake.server);
+    let mut child = pipec_command(
+        &dir,
+        &env,
+        &[
+            "run", "six.yaml", "--run-id", "killed", "--events", "ev.jsonl",
+        ],
+    )
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let finished = std::fs::read_to_string(dir.join("ev.jsonl"))
+            .map(|t| t.matches("\"step_finished\"").count())
+            .unwrap_or(0);
+        if finished >= 2 {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the run never finished two steps"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before it was killed"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+
+    let db = rusqlite::Connection::open(dir.join(".pipec/runs.sqlite")).unwrap();
+    let finished: Vec<String> = db
+        .prepare("SELECT key FROM steps WHERE run_id = 'killed' ORDER BY seq")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    drop(db);
+    assert!(finished.len() >= 2 && finished.len() < 6, "{finished:?}");
+
+    let out = pipec(
+        &dir,
+        &env,
+        &["run", "six.yaml", "--resume", "killed", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let resumed = document(&out);
+    assert_eq!(resumed["summary"]["restored"], json!(finished.len()));
+    for key in &finished {
+        let n = key.trim_start_matches('s');
+        assert_eq!(
+            requests_containing(&fake.server, &format!("step-{n}")),
+            1,
+            "finished step {key} was called again"
+        );
+    }
+    let out = pipec(
+        &dir,
+        &env,
+        &["run", "six.yaml", "--run-id", "clean", "--format", "json"],
+    );
+    assert_eq!(document(&out)["outputs"], resumed["outputs"]);
+    std::fs::remove_dir_all(&dir).ok();
 }
