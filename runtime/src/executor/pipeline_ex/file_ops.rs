@@ -38,12 +38,6 @@ struct Resolved {
 pub fn run(run: &RunState<'_>, prepared: &Prepared) -> Result<Value, RunError> {
     let raw = &prepared.raw;
     let base = workspace_dir(run, &prepared.workflow);
-    let written_base = prepared
-        .workflow
-        .get("workspace_dir")
-        .and_then(Value::as_str)
-        .unwrap_or("./workspace")
-        .to_owned();
     // `key` is the dotted path of the key in the step (`files.0.path`): errors point at it.
     let resolve = |key: &str, value: Option<&Value>| -> Result<Resolved, RunError> {
         let name = key.rsplit('.').next().unwrap_or(key);
@@ -53,7 +47,7 @@ pub fn run(run: &RunState<'_>, prepared: &Prepared) -> Result<Value, RunError> {
         Ok(Resolved {
             disk: confine(&base, path, &format!("`{name}`"))
                 .map_err(|e| prepared.at_key(run.program, key, e))?,
-            shown: Path::new(&written_base).join(path).display().to_string(),
+            shown: base.show(path),
         })
     };
     let operation = raw

@@ -18,40 +18,63 @@ use super::prompt::format_result;
 use crate::executor::error::RunError;
 use crate::executor::state::RunState;
 
+/// A directory paths are confined to.
+#[derive(Debug, Clone)]
+pub struct Dir {
+    /// Where it is.
+    pub disk: PathBuf,
+    /// As the workflow writes it (`./workspace`), for results and messages.
+    pub shown: String,
+}
+
+impl Dir {
+    fn new(run: &RunState<'_>, written: &str) -> Dir {
+        Dir {
+            disk: run.config.working_dir.join(written),
+            shown: written.to_owned(),
+        }
+    }
+
+    /// `path` as results show it: joined onto the directory as written.
+    #[must_use]
+    pub fn show(&self, path: &str) -> String {
+        Path::new(&self.shown).join(path).display().to_string()
+    }
+}
+
 /// The workspace directory of the step's workflow.
 #[must_use]
-pub fn workspace_dir(run: &RunState<'_>, workflow: &Value) -> PathBuf {
+pub fn workspace_dir(run: &RunState<'_>, workflow: &Value) -> Dir {
     let dir = workflow
         .get("workspace_dir")
         .and_then(Value::as_str)
         .unwrap_or("./workspace");
-    run.config.working_dir.join(dir)
+    Dir::new(run, dir)
 }
 
 /// The output directory of the step's workflow.
 #[must_use]
-pub fn output_dir(run: &RunState<'_>, workflow: &Value) -> PathBuf {
+pub fn output_dir(run: &RunState<'_>, workflow: &Value) -> Dir {
     let dir = workflow
         .get("defaults")
         .and_then(|d| d.get("output_dir"))
         .and_then(Value::as_str)
         .unwrap_or("./outputs");
-    run.config.working_dir.join(dir)
+    Dir::new(run, dir)
 }
 
-/// `path` inside `base`, or P0722.
+/// `path` inside `dir`, or P0722.
 ///
 /// # Errors
-/// P0722 when the path leaves `base`.
-pub fn confine(base: &Path, path: &str, what: &str) -> Result<PathBuf, RunError> {
+/// P0722 when the path leaves `dir`.
+pub fn confine(dir: &Dir, path: &str, what: &str) -> Result<PathBuf, RunError> {
+    let base = dir.disk.as_path();
     let escape = || {
         RunError::new(
             Code::P0722,
-            format!(
-                "{what} `{path}` is outside the directory `{}`",
-                base.display()
-            ),
+            format!("{what} `{path}` is outside the directory `{}`", dir.shown),
         )
+        .with_label("outside the directory")
         .with_help("use a path relative to that directory, without `..` climbing out of it")
     };
     let relative = Path::new(path);
@@ -105,7 +128,8 @@ pub fn output_to_file(
         return Ok(());
     };
     let dir = output_dir(run, &prepared.workflow);
-    let path = confine(&dir, file, "`output_to_file`")?;
+    let path = confine(&dir, file, "`output_to_file`")
+        .map_err(|e| prepared.at_key(run.program, "output_to_file", e))?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, &e))?;
     }
