@@ -41,7 +41,7 @@ mod transform;
 mod workspace;
 
 use pipec_diagnostics::{Code, Span};
-use pipec_ir::{Pipeline, Step};
+use pipec_ir::{Pipeline, PipelineSource, Step, StepKind};
 use serde_json::{Value, json};
 
 pub use raw::RawSource;
@@ -180,9 +180,12 @@ pub fn warnings(program: &Program) -> Vec<RunError> {
     found
 }
 
+/// Loop bodies and inline pipelines nest at most this deep here (the checker bounds real
+/// nesting); deeper steps are not walked.
+const MAX_WALK_DEPTH: u32 = 64;
+
 fn walk(program: &Program, steps: &[Step], found: &mut Vec<RunError>, depth: u32) {
-    use pipec_ir::{PipelineSource, StepKind};
-    if depth > 64 {
+    if depth > MAX_WALK_DEPTH {
         return;
     }
     for step in steps {
