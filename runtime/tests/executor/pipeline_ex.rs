@@ -233,7 +233,7 @@ const PARALLEL: &str = r#"workflow:
     - name: fan
       type: parallel_claude
       parallel_tasks:
-        - {id: one, prompt: [{type: static, content: "task one"}], claude_options: {model: opus}}
+        - {id: one, prompt: [{type: static, content: "task one"}], claude_options: {model: opus}, output_to_file: one.txt}
         - {id: two, prompt: [{type: static, content: "task two"}]}
         - {id: three, prompt: [{type: static, content: "task three"}]}
 "#;
@@ -248,7 +248,11 @@ async fn parallel_claude_runs_its_tasks_at_the_same_time() {
     let program = program(PARALLEL);
     let h = harness(&server);
     let started = Instant::now();
-    let outcome = run(&program, &h.config, "r", json!({})).await.unwrap();
+    let dir = temp_dir("parallel");
+    let outcome = Executor::new(&program, in_dir(&h.config, &dir))
+        .run(identity("r"), Default::default())
+        .await
+        .unwrap();
     assert!(
         started.elapsed() < Duration::from_millis(550),
         "{:?}",
@@ -269,6 +273,9 @@ async fn parallel_claude_runs_its_tasks_at_the_same_time() {
             "\n===[one]===\n{inspected}\n\n===[two]===\n{inspected}\n\n===[three]===\n{inspected}"
         ))
     );
+    // A task's `output_to_file` is written in the output directory.
+    let saved = std::fs::read_to_string(dir.join("outputs/one.txt")).unwrap();
+    assert_eq!(serde_json::from_str::<Value>(&saved).unwrap(), one);
     let models: Vec<Value> = server
         .requests()
         .iter()

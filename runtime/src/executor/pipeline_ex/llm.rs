@@ -6,7 +6,8 @@
 //! at the same time, claude_batch its `tasks` (at most `batch_config.max_parallel`, default
 //! 3, at once), each task one Claude call, and both return pipeline_ex's
 //! `{combined_results, individual_results}`: the tasks' results by id, and their texts as
-//! pipeline_ex joins them (`===[id]===` and the result as Elixir's `inspect` prints it).
+//! pipeline_ex joins them (`===[id]===` and the result as Elixir's `inspect` prints it); a
+//! task's `output_to_file` is written like a step's.
 //!
 //! `cost` is what the run's price table says a call cost (0 without one: pipeline_ex's own
 //! figures are made up too).
@@ -20,6 +21,7 @@ use super::Prepared;
 use super::context::text;
 use super::options;
 use super::prompt;
+use super::workspace::write_output;
 use crate::executor::budget::Cost;
 use crate::executor::error::RunError;
 use crate::executor::model_call::{CallSite, complete};
@@ -205,8 +207,12 @@ pub async fn parallel(
     }
     let mut individual = Map::new();
     let mut combined = Vec::with_capacity(jobs.len());
-    for ((id, ..), result) in jobs.iter().zip(results) {
+    for (i, ((id, ..), result)) in jobs.iter().zip(results).enumerate() {
         let result = result.unwrap_or(Value::Null);
+        if let Some(file) = tasks[i].get("output_to_file").and_then(Value::as_str) {
+            let key = format!("{list}.{i}.output_to_file");
+            write_output(run, prepared, file, &key, &result)?;
+        }
         combined.push(format!("\n===[{id}]===\n{}", inspect(&result)));
         individual.insert(id.clone(), result);
     }

@@ -5,8 +5,8 @@
 //!
 //! The workspace is the workflow's `workspace_dir` (default `./workspace`) and the output
 //! directory its `defaults.output_dir` (default `./outputs`), both under the run's
-//! working directory; a step's `output_to_file` is written in the output directory (its
-//! result as pretty JSON, or as it is when it is text).
+//! working directory; a step's `output_to_file` (and a parallel_claude task's) is written in
+//! the output directory (its result as pretty JSON, or as it is when it is text).
 
 use std::path::{Component, Path, PathBuf};
 
@@ -124,12 +124,27 @@ pub fn output_to_file(
     prepared: &Prepared,
     result: &Value,
 ) -> Result<(), RunError> {
-    let Some(file) = prepared.raw.get("output_to_file").and_then(Value::as_str) else {
-        return Ok(());
-    };
+    match prepared.raw.get("output_to_file").and_then(Value::as_str) {
+        Some(file) => write_output(run, prepared, file, "output_to_file", result),
+        None => Ok(()),
+    }
+}
+
+/// Writes `result` to `file` in the output directory; `key` is where the step names the
+/// file (`parallel_tasks.0.output_to_file`).
+///
+/// # Errors
+/// P0722 for a path outside the output directory, P0723 when it cannot be written.
+pub fn write_output(
+    run: &RunState<'_>,
+    prepared: &Prepared,
+    file: &str,
+    key: &str,
+    result: &Value,
+) -> Result<(), RunError> {
     let dir = output_dir(run, &prepared.workflow);
     let path = confine(&dir, file, "`output_to_file`")
-        .map_err(|e| prepared.at_key(run.program, "output_to_file", e))?;
+        .map_err(|e| prepared.at_key(run.program, key, e))?;
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, &e))?;
     }
