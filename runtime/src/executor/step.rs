@@ -3,8 +3,10 @@
 //! `skipped`), run its kind, record the result in the frame, save the checkpoint, and only
 //! then report it finished — so a step that depends on it starts after it is durable.
 //! pipeline_ex steps take their condition, their skipped result and their kind from
-//! `pipeline_ex/`; a restored pipeline_ex set_variable runs again to set its variables
-//! (its result does not hold them; it makes no call).
+//! `pipeline_ex/`; a restored pipeline_ex set_variable, for_loop or while_loop runs again
+//! to set the variables it set (pipeline_ex's results do not hold them): a set_variable
+//! makes no call, and a loop's body steps are all restored in turn, so nothing is called
+//! again and the results come out the same.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -59,7 +61,7 @@ async fn run_step_inner(
 ) -> Result<(), RunError> {
     let pipeline_ex = frame.pipeline.dialect == Dialect::PipelineEx;
     if let Some(record) = run.restored.get(key) {
-        if pipeline_ex && step.type_name.text == "set_variable" && record.status == "ok" {
+        if pipeline_ex && sets_variables(step) && record.status == "ok" {
             let prepared = pipeline_ex::prepare(run, frame, step)?;
             pipeline_ex::execute(run, frame, step, key, prepared).await?;
         }
@@ -121,4 +123,12 @@ async fn run_step_inner(
         at_ms: run.at_ms(),
     });
     Ok(())
+}
+
+/// Whether a restored pipeline_ex step must run again to set its variables.
+fn sets_variables(step: &Step) -> bool {
+    matches!(
+        step.type_name.text.as_str(),
+        "set_variable" | "for_loop" | "while_loop"
+    )
 }

@@ -708,3 +708,50 @@ async fn a_native_pipeline_can_call_a_pipeline_ex_file() {
     assert_eq!(outcome.outputs["greet"], json!(REPLY));
     assert_eq!(requests_containing(&server, "hello pipec"), 1);
 }
+
+const LOOP_VARS: &str = r#"workflow:
+  name: loopvars
+  steps:
+    - {name: items, type: test_echo, value: [1, 2]}
+    - name: each
+      type: for_loop
+      iterator: n
+      data_source: items
+      steps:
+        - {name: mark, type: set_variable, variables: {seen: "yes"}}
+        - name: ask
+          type: claude
+          prompt: [{type: static, content: "inside"}]
+    - name: after
+      type: gemini
+      prompt: [{type: static, content: "after {{seen}}"}]
+"#;
+
+#[tokio::test]
+async fn a_resumed_run_keeps_the_variables_a_finished_loop_set_without_calling_it_again() {
+    let server = server(Config {
+        rules: vec![Rule {
+            contains: "after".into(),
+            status: Some(400),
+            message: Some("refused by the test".into()),
+            ..Rule::default()
+        }],
+        ..Config::default()
+    })
+    .await;
+    let program = program(LOOP_VARS);
+    let h = harness(&server);
+    let failure = run(&program, &h.config, "r1", json!({})).await.unwrap_err();
+    assert_eq!(only_error(&failure).step.as_deref(), Some("after"));
+    assert_eq!(requests_containing(&server, "inside"), 2);
+    assert_eq!(requests_containing(&server, "after yes"), 1);
+
+    server.set_config(Config::default());
+    let outcome = Executor::new(&program, h.config.clone())
+        .resume("r1", "hash")
+        .await
+        .unwrap();
+    assert_eq!(requests_containing(&server, "inside"), 2);
+    assert_eq!(requests_containing(&server, "after yes"), 2);
+    assert_eq!(outcome.outputs["each"]["completed_items"], json!(2));
+}

@@ -4,7 +4,8 @@
 //! nothing, as in pipeline_ex (`pipec check` warns about it).
 //!
 //! The values are not in the result, so a restored set_variable step runs again (it makes
-//! no call, and the variables it reads were restored before it, in order) to set them.
+//! no call, and the variables it reads were restored before it, in order) to set them; so
+//! does a restored loop, for the variables its body set (step.rs).
 
 use serde_json::{Map, Value, json};
 
