@@ -11,7 +11,8 @@
 //!
 //! Invariants:
 //! - A step's result is saved to the checkpoint store before any step that depends on it
-//!   starts; a restored step is never run again.
+//!   starts; a restored step is never run again (a restored pipeline_ex set_variable or
+//!   loop re-derives its variables over restored steps, calling nothing).
 //! - Every model call attempt reserves its worst case from the budget before it is made.
 //! - Steps are named by keys unique within a run (`each[2]/summarize`), the same in every
 //!   attempt of the run, which is what makes resuming and replaying exact.
