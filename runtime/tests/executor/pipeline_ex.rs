@@ -409,6 +409,15 @@ const TRANSFORM: &str = r#"workflow:
       input_source: rows
       operations: [{operation: group_by, field: team}]
       output_format: count
+    - name: lazy
+      type: data_transform
+      input_source: rows
+      lazy: {enabled: true}
+      operations:
+        - {operation: filter, field: priority, condition: "priority == high"}
+        - {operation: sort, field: score, order: desc}
+        - {operation: map, field: name, mapping: {c: see}}
+        - {operation: aggregate, field: score, function: sum}
 "#;
 
 #[tokio::test]
@@ -436,6 +445,8 @@ async fn data_transform_applies_pipeline_ex_operations() {
     assert_eq!(outcome.outputs["total"]["total"], json!(19.0 / 3.0));
     // group_by gives a map; `count` of a map is 1, as pipeline_ex counts it.
     assert_eq!(outcome.outputs["groups"]["groups"], json!(1));
+    // The lazy path: a non-streaming operation's result is flattened into a list.
+    assert_eq!(outcome.outputs["lazy"]["lazy"], json!([16]));
     assert_eq!(server.stats().requests, 0);
 }
 
@@ -754,4 +765,37 @@ async fn a_resumed_run_keeps_the_variables_a_finished_loop_set_without_calling_i
     assert_eq!(requests_containing(&server, "inside"), 2);
     assert_eq!(requests_containing(&server, "after yes"), 2);
     assert_eq!(outcome.outputs["each"]["completed_items"], json!(2));
+}
+
+#[tokio::test]
+async fn performance_demo_copies_its_file_then_fails_where_pipeline_ex_does() {
+    let server = server(Config::default()).await;
+    let program = corpus_program("examples/performance_demo.yaml");
+    let h = harness(&server);
+    let dir = temp_dir("perf");
+    std::fs::create_dir_all(dir.join("workspace/examples")).unwrap();
+    std::fs::write(dir.join("workspace/examples/test_data.txt"), "line\n").unwrap();
+    let failure = Executor::new(&program, in_dir(&h.config, &dir))
+        .run(identity("perf"), Default::default())
+        .await
+        .unwrap_err();
+    // pipeline_ex's for_loop splits `previous_response:generate_data:large_dataset` once:
+    // it looks for a step named `previous_response`, and finds nothing.
+    let error = only_error(&failure);
+    assert_eq!(error.code, Code::P0724);
+    assert_eq!(error.step.as_deref(), Some("process_items_efficiently"));
+    let (_, text) = corpus("examples/performance_demo.yaml");
+    let span = error.span.unwrap();
+    assert_eq!(&text[span.start as usize..span.end as usize], "data_source");
+    // The steps before it ran: the singular set_variable form set nothing, the copy was made.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("workspace/workspace/large_copy.txt")).unwrap(),
+        "line\n"
+    );
+    let (_, steps) = pipec_runtime::checkpoint::CheckpointStore::load(&*h.store, "perf")
+        .unwrap()
+        .unwrap();
+    let results: Vec<(&str, &Value)> = steps.iter().map(|s| (s.key.as_str(), &s.result)).collect();
+    assert_eq!(results[0], ("generate_data", &json!({})));
+    assert_eq!(results[1].1["method"], json!("streaming"));
 }
