@@ -150,6 +150,24 @@ codes! {
     P0718 "not-a-predict-step" Error;
     P0719 "invalid-prompt-input" Error;
     P0720 "cannot-format-prompt" Error;
+    // `pipec migrate`: what a pipeline_ex workflow cannot carry into the native format
+    // (P0810 refuses a file that is not pipeline_ex; the rest are warnings).
+    P0810 "not-a-pipeline-ex-file" Error;
+    P0811 "claude-sdk-option-dropped" Warning;
+    P0812 "file-ops-dropped" Warning;
+    P0813 "default-bound-made-explicit" Warning;
+    P0814 "success-flag-rewritten" Warning;
+    P0815 "variable-became-input" Warning;
+    P0816 "expression-dropped" Warning;
+    P0817 "loop-variable-now-visible" Warning;
+    P0818 "step-option-dropped" Warning;
+    P0819 "workflow-setting-dropped" Warning;
+    P0820 "callee-still-pipeline-ex" Warning;
+    P0821 "reference-to-nothing" Warning;
+    P0822 "file-part-became-input" Warning;
+    P0823 "condition-now-re-evaluated" Warning;
+    P0824 "ignored-assignment-carried" Warning;
+    P0825 "step-renamed" Warning;
 }
 
 impl Code {

@@ -1,0 +1,65 @@
+//! Every `accept` file of the pipeline_ex corpus (`../shared/corpus/pipeline_ex`) through
+//! `pipec migrate`: the native file it becomes checks with zero errors and zero warnings,
+//! and both the migrated YAML and the migrate warnings are pinned in snapshots
+//! (`snapshots/migrate/`).
+
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    reason = "test helpers: a panic is a failing test"
+)]
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus/pipeline_ex")
+}
+
+/// The files SOURCE.md marks `accept`.
+fn accepted() -> Vec<String> {
+    let manifest = std::fs::read_to_string(corpus().join("SOURCE.md")).expect("SOURCE.md");
+    manifest
+        .lines()
+        .filter_map(|line| {
+            let cells: Vec<&str> = line.split('|').map(str::trim).collect();
+            let path = cells.get(1)?;
+            (path.ends_with(".yaml") && *cells.get(4)? == "accept").then(|| (*path).to_owned())
+        })
+        .collect()
+}
+
+fn snapshot_name(path: &str) -> String {
+    path.trim_end_matches(".yaml").replace('/', "__")
+}
+
+#[test]
+fn every_accepted_corpus_file_migrates_to_a_clean_native_file() {
+    let files = accepted();
+    assert_eq!(files.len(), 45, "SOURCE.md accepts 45 files");
+    let mut failures = Vec::new();
+    let mut settings = insta::Settings::clone_current();
+    settings
+        .set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../snapshots/migrate"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    for path in &files {
+        let text = std::fs::read_to_string(corpus().join(path)).expect("corpus file");
+        let m = common::migrate_text(path, &text);
+        if !m.output.diagnostics.is_empty() {
+            failures.push(format!(
+                "{path}:\n{}\n{}",
+                common::output_diagnostics(&m),
+                m.yaml
+            ));
+        }
+        let again = common::migrate_text(path, &text);
+        assert_eq!(m.yaml, again.yaml, "{path}: migrating twice differs");
+        settings.bind(|| {
+            insta::assert_snapshot!(snapshot_name(path), m.yaml);
+            insta::assert_snapshot!(format!("{}.warnings", snapshot_name(path)), m.warnings);
+        });
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
