@@ -153,8 +153,44 @@ pub(crate) fn migrate_pipeline(
     if !m.models.is_empty() {
         doc.put("models", Out::Map(std::mem::take(&mut m.models)));
     }
+    let outputs = declared_outputs(&m, pipeline);
+    if !outputs.is_empty() {
+        doc.put("outputs", Out::Map(outputs));
+    }
     doc.put("steps", Out::Seq(steps));
     (doc.done(), m.diagnostics)
+}
+
+/// The declared outputs, in step order: each top-level step whose result nothing in the
+/// pipeline reads (pipeline_ex keeps every result; these are the ones it was run for) and
+/// each step pipeline_ex wrote to a file (`output_to_file`). `set` steps produce variables,
+/// not results, and are left out.
+fn declared_outputs(m: &Migrator<'_>, pipeline: &Pipeline) -> Vec<(String, Out)> {
+    let mut out = Vec::new();
+    for step in &pipeline.steps {
+        if matches!(step.kind, pipec_ir::StepKind::Set { .. }) {
+            continue;
+        }
+        let id = m.id_of(step);
+        let candidates: Vec<String> = match m.roles.get(&id) {
+            Some(Role::Dropped) => continue,
+            Some(Role::Parallel(tasks)) if !m.collected.contains(&id) => {
+                tasks.iter().map(|(_, task)| task.clone()).collect()
+            }
+            _ => vec![id],
+        };
+        for id in candidates {
+            if m.reads.contains_key(&id) && !m.outputs.contains(&id) {
+                continue;
+            }
+            let value = match m.roles.get(&id) {
+                Some(Role::Echo) => format!("steps.{id}.value"),
+                _ => format!("steps.{id}"),
+            };
+            out.push((id, Out::Str(value)));
+        }
+    }
+    out
 }
 
 /// An input declaration: a bare type string, or `{type, desc, default}`.

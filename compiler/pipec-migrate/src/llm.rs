@@ -150,6 +150,12 @@ impl Migrator<'_> {
             let map = written.get(i).copied().flatten();
             if let Some(map) = map {
                 self.dropped_task_keys(map);
+                if self.pass == crate::migrator::Pass::Emit
+                    && self.loops.is_empty()
+                    && map.contains("output_to_file")
+                {
+                    self.outputs.push(task_id.clone());
+                }
             }
             let migrated =
                 self.model_step(step, &task_id, &task.prompt, map.or(self.step_map(step)));

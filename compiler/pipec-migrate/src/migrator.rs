@@ -128,6 +128,8 @@ pub(crate) struct Migrator<'a> {
     pub inputs: Vec<Input>,
     /// Inputs already reported as coming from a bare variable.
     pub reported_inputs: HashSet<String>,
+    /// Steps whose results become declared outputs (pipeline_ex wrote them to files).
+    pub outputs: Vec<String>,
     /// `models:` entries, in first-use order: name and value.
     pub models: Vec<(String, Out)>,
 }
@@ -163,6 +165,7 @@ impl<'a> Migrator<'a> {
             inputs: Vec::new(),
             reported_inputs: HashSet::new(),
             models: Vec::new(),
+            outputs: Vec::new(),
         };
         let mut taken = Taken::default();
         m.assign_ids(&pipeline.steps, &mut taken);

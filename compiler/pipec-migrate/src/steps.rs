@@ -29,6 +29,14 @@ impl Migrator<'_> {
     fn step(&mut self, step: &Step, out: &mut Vec<Out>) {
         let id = self.id_of(step);
         self.dropped_step_keys(step);
+        if self.pass == crate::migrator::Pass::Emit
+            && self.loops.is_empty()
+            && self
+                .step_map(step)
+                .is_some_and(|m| m.contains("output_to_file"))
+        {
+            self.outputs.push(id.clone());
+        }
         let kind = match &step.kind {
             StepKind::FileOps { operation, .. } => {
                 self.warn(
