@@ -168,6 +168,7 @@ codes! {
     P0823 "condition-now-re-evaluated" Warning;
     P0824 "ignored-assignment-carried" Warning;
     P0825 "step-renamed" Warning;
+    P0826 "empty-step-dropped" Warning;
 }
 
 impl Code {

@@ -134,6 +134,21 @@ pub(crate) struct Migrator<'a> {
     pub models: Vec<(String, Out)>,
 }
 
+/// A loop or inline pipeline whose body is empty, or holds only steps the migration
+/// leaves out: it runs nothing natively, and a native body needs a step. The recursion
+/// follows the step nesting, which the front-end's depth limit bounds.
+pub(crate) fn is_empty_body(kind: &StepKind) -> bool {
+    let left_out = |s: &Step| matches!(s.kind, StepKind::FileOps { .. }) || is_empty_body(&s.kind);
+    match kind {
+        StepKind::Map { steps, .. } | StepKind::Loop { steps, .. } => steps.iter().all(left_out),
+        StepKind::Pipeline {
+            source: pipec_ir::PipelineSource::Inline(inner),
+            ..
+        } => inner.steps.iter().all(left_out),
+        _ => false,
+    }
+}
+
 impl<'a> Migrator<'a> {
     /// A migrator for `pipeline`, with ids assigned and names collected.
     pub(crate) fn new(
@@ -212,6 +227,7 @@ impl<'a> Migrator<'a> {
                     }
                     Role::Plain
                 }
+                _ if is_empty_body(&step.kind) => Role::Dropped,
                 StepKind::Map { steps, .. } | StepKind::Loop { steps, .. } => {
                     self.assign_ids(steps, taken);
                     let is_map = matches!(step.kind, StepKind::Map { .. });

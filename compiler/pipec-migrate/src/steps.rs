@@ -37,6 +37,18 @@ impl Migrator<'_> {
         {
             self.outputs.push(id.clone());
         }
+        if crate::migrator::is_empty_body(&step.kind) {
+            self.warn(
+                Diagnostic::new(
+                    Code::P0826,
+                    step.type_name.span,
+                    format!("`{}` runs no step and is left out", step.id.text),
+                )
+                .with_primary_label("its body is empty, or holds only steps the migration leaves out; native loops and pipelines need a step")
+                .with_help("add the steps it should run before migrating, or nothing if it should do nothing"),
+            );
+            return;
+        }
         let kind = match &step.kind {
             StepKind::FileOps { operation, .. } => {
                 self.warn(

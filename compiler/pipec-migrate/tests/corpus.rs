@@ -78,3 +78,54 @@ fn every_accepted_corpus_file_migrates_to_a_clean_native_file() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
+
+/// The rejected files that pipec still checks without errors (plain-string prompts, P0108)
+/// and the checker's pipeline_ex fixtures without errors migrate to files without errors
+/// too: more shapes (data_transform joins, hooks, MCP servers, nested loops) than the
+/// accepted files hold.
+#[test]
+fn every_error_free_pipeline_ex_file_migrates_without_errors() {
+    let mut files: Vec<(String, String)> = Vec::new();
+    for path in [
+        "examples/data_transform_example.yaml",
+        "examples/hooks_example.yaml",
+        "examples/mcp_server_example.yaml",
+        "examples/context_management_example.yaml",
+        "examples/memory_compaction_example.yaml",
+        "examples/subagents_example.yaml",
+    ] {
+        files.push((
+            path.to_owned(),
+            std::fs::read_to_string(corpus().join(path)).unwrap(),
+        ));
+    }
+    let fixtures =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../pipec-check/tests/fixtures/pipeline_ex");
+    let mut names: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    names.sort();
+    for path in names {
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        files.push((name, std::fs::read_to_string(&path).unwrap()));
+    }
+    let mut migrated = 0;
+    let mut failures = Vec::new();
+    for (name, text) in &files {
+        let Some(m) = common::try_migrate(name, text) else {
+            continue;
+        };
+        migrated += 1;
+        if m.output.error_count() > 0 {
+            failures.push(format!(
+                "{name}:\n{}\n{}",
+                common::output_diagnostics(&m),
+                m.yaml
+            ));
+        }
+    }
+    assert!(migrated >= 6, "only {migrated} files migrated");
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}

@@ -31,6 +31,19 @@ pub fn migrate_text(name: &str, text: &str) -> Migrated {
     migrate_with(name, text, &MemoryLoader::new())
 }
 
+/// [`migrate_text`] for a file that may have errors: `None` when it has.
+pub fn try_migrate(name: &str, text: &str) -> Option<Migrated> {
+    let source = check(
+        vec![InputFile {
+            name: name.to_owned(),
+            bytes: text.as_bytes().to_vec(),
+        }],
+        &mut MemoryLoader::new(),
+    );
+    (source.error_count() == 0 && source.pipelines.iter().any(|(_, p)| p.is_some()))
+        .then(|| migrate_text(name, text))
+}
+
 /// [`migrate_text`], with the files `pipeline_file` steps call served by `loader`.
 pub fn migrate_with(name: &str, text: &str, loader: &MemoryLoader) -> Migrated {
     let source = check(
