@@ -3,7 +3,8 @@
 //! A code is `P` plus four digits grouped by phase: P00xx input and syntax (P0020–P0039 for
 //! the DSL), P01xx structure, P02xx names and expressions, P03xx cycles, P04xx types, P05xx
 //! resource limits, P06xx lints, P07xx run time (what `pipec run` reports; no `pipec check`
-//! can trigger these).
+//! can trigger these), P0810–P0829 `pipec migrate` (what a pipeline_ex file cannot carry
+//! into the native format).
 //! Codes are never reused or renumbered. Each has a kebab-case name, a fixed severity and a
 //! documentation page in `docs/PXXXX.md` (sections: what it means, why, example, how to fix),
 //! which `pipec explain` prints. A test fails when a page is missing a section, and the
