@@ -197,7 +197,9 @@ impl Migrator<'_> {
         let Some(frame) = self.loops.last().cloned() else {
             return self.nothing(path, "is used outside a loop");
         };
-        let first = rest.first().and_then(Segment::name).unwrap_or_default();
+        let Some(first) = rest.first().and_then(Segment::name) else {
+            return self.nothing(path, "names no loop variable");
+        };
         let rewritten = if frame.iterator.as_deref() == Some(first) {
             path_expr(&[&frame.item], &rest[1..])
         } else if frame.iterator.is_some() && MAP_COUNTERS.contains(&first) {
