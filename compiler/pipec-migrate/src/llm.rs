@@ -407,3 +407,16 @@ fn joined(first: &Template, second: &Template) -> Template {
     }
     Template { parts }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_parts_are_named_after_the_file() {
+        assert_eq!(file_input_name("docs/vision.md"), "vision");
+        assert_eq!(file_input_name("./lib/pipeline/config.ex"), "config");
+        assert_eq!(file_input_name("001_PLAN.md"), "file_001_PLAN");
+        assert_eq!(file_input_name("my notes.txt"), "my_notes");
+    }
+}

@@ -108,3 +108,62 @@ pub(crate) fn type_string(usage: Use, deeper: bool) -> &'static str {
         Use::Other => "str",
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::refs::field;
+
+    fn read(path: &[&str], usage: Use) -> (Vec<Segment>, Use) {
+        (path.iter().map(|p| field(p)).collect(), usage)
+    }
+
+    #[test]
+    fn whole_text_and_success_reads_keep_an_llm_step() {
+        let reads = [
+            read(&[], Use::Other),
+            read(&["result"], Use::Other),
+            read(&["text"], Use::Other),
+            read(&["success"], Use::Truthy),
+        ];
+        assert_eq!(choose(&reads, false), Shape::Text);
+    }
+
+    #[test]
+    fn field_reads_become_typed_outputs_in_first_read_order() {
+        let reads = [
+            read(&["overall_score"], Use::Numeric),
+            read(&["result", "issues"], Use::Other),
+            read(&["testing", "coverage"], Use::Other),
+            read(&["ready"], Use::Truthy),
+            read(&["text"], Use::Other),
+            read(&["issues"], Use::List),
+        ];
+        let Shape::Fields(fields) = choose(&reads, false) else {
+            panic!("fields expected");
+        };
+        let fields: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        assert_eq!(
+            fields,
+            [
+                ("text", "str"),
+                ("overall_score", "float"),
+                ("issues", "list"),
+                ("testing", "dict[str, Any]"),
+                ("ready", "bool"),
+            ]
+        );
+    }
+
+    #[test]
+    fn gemini_instructor_always_has_its_three_outputs() {
+        let Shape::Fields(fields) = choose(&[read(&["score"], Use::Numeric)], true) else {
+            panic!("fields expected");
+        };
+        let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["text", "analysis", "summary", "score"]);
+    }
+}
