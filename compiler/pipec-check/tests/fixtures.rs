@@ -191,6 +191,10 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "P0826",
         "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
     ),
+    (
+        "P0827",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
 ];
 
 fn fixtures_dir() -> PathBuf {

@@ -87,7 +87,7 @@ enum Command {
     Schema,
     /// Rewrite a pipeline_ex `workflow:` file as a native `pipec: 1` file.
     #[command(
-        after_help = "The file is checked first; with errors nothing is written. What cannot be carried over (Claude Code options, file operations, ...) is a warning on stderr (P0811-P0825; `pipec explain P0811`). docs/migrate.md lists what maps to what.\n\nExit status: 0 migrated, 1 refused (errors, or a file that is not pipeline_ex: P0810), 2 for a usage or I/O problem.\n\nExamples:\n  pipec migrate workflow.yaml > workflow.pipec.yaml\n  pipec migrate workflow.yaml -o workflow.pipec.json --format json"
+        after_help = "The file is checked first; with errors nothing is written. What cannot be carried over (Claude Code options, file operations, ...) is a warning on stderr (P0811-P0827; `pipec explain P0811`). docs/migrate.md lists what maps to what.\n\nExit status: 0 migrated, 1 refused (errors, or a file that is not pipeline_ex: P0810), 2 for a usage or I/O problem.\n\nExamples:\n  pipec migrate workflow.yaml > workflow.pipec.yaml\n  pipec migrate workflow.yaml -o workflow.pipec.json --format json"
     )]
     Migrate {
         /// The pipeline_ex file.

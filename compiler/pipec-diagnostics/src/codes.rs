@@ -170,6 +170,7 @@ codes! {
     P0824 "ignored-assignment-carried" Warning;
     P0825 "step-renamed" Warning;
     P0826 "empty-step-dropped" Warning;
+    P0827 "body-variable-out-of-scope" Warning;
 }
 
 impl Code {

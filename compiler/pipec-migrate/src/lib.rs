@@ -7,7 +7,7 @@
 //! their spans) and consults the document for what the IR does not keep (Claude options,
 //! models, presets, keys to report as lost). What maps to what is documented in
 //! `docs/migrate.md`; the result shapes in [`shapes`]. Everything that cannot be carried
-//! over is a warning (P0811–P0825) on the exact source text; the output is byte-for-byte
+//! over is a warning (P0811–P0827) on the exact source text; the output is byte-for-byte
 //! the same for the same input.
 
 mod llm;
@@ -129,6 +129,7 @@ pub(crate) fn migrate_pipeline(
     m.models.clear();
     m.loops.clear();
     m.set_so_far.clear();
+    m.body_vars.clear();
     m.pass = Pass::Emit;
     let mut steps: Vec<Out> = m.init_step().into_iter().collect();
     steps.extend(m.steps(&pipeline.steps));

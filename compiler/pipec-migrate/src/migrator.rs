@@ -100,6 +100,11 @@ pub(crate) struct Migrator<'a> {
     /// Variables read before any step sets them, in first-read order; a first `set` step
     /// initialises them.
     pub early: Vec<String>,
+    /// Variables set inside a loop body, with the loop's id: natively they are not visible
+    /// after the loop.
+    pub body_vars: HashMap<String, String>,
+    /// Variables already reported as read out of their loop body.
+    pub reported_vars: HashSet<String>,
     /// The running pass.
     pub pass: Pass,
     /// What the emit pass reported.
@@ -165,6 +170,8 @@ impl<'a> Migrator<'a> {
             workflow_vars: HashMap::new(),
             set_so_far: HashSet::new(),
             early: Vec::new(),
+            body_vars: HashMap::new(),
+            reported_vars: HashSet::new(),
             pass: Pass::Survey,
             diagnostics: Vec::new(),
             ids: HashMap::new(),

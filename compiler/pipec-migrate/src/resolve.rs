@@ -172,6 +172,23 @@ impl Migrator<'_> {
             {
                 self.early.push(name.to_owned());
             }
+            if self.pass == crate::migrator::Pass::Emit
+                && !self.set_so_far.contains(name)
+                && let Some(loop_id) = self.body_vars.get(name).cloned()
+                && self.reported_vars.insert(name.to_owned())
+            {
+                let at = self.span(&path.span);
+                self.warn(
+                    Diagnostic::new(
+                        Code::P0827,
+                        at,
+                        format!("`{name}` is set inside the body of `{loop_id}`, which a native run does not see here"),
+                    )
+                    .with_primary_label("reads the variable's initial value after the loop")
+                    .with_note("pipeline_ex's variables are global; native variables set in a loop body belong to the body")
+                    .with_help(format!("read the value through `steps.{loop_id}`, or set the variable outside the loop")),
+                );
+            }
             return path_expr(&["vars", name], rest);
         }
         let default = self.workflow_vars.get(name).cloned();

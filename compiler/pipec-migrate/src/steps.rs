@@ -129,7 +129,7 @@ impl Migrator<'_> {
                     self.default_bound(step, "max_iterations", bound, "pipeline_ex's default");
                 }
                 keys.push(("max_iterations", Out::count(bound)));
-                keys.push(("steps", Out::Seq(self.steps(steps))));
+                keys.push(("steps", Out::Seq(self.body(&id, steps))));
                 self.loops.pop();
                 ("loop", keys)
             }
@@ -181,6 +181,21 @@ impl Migrator<'_> {
         }
         self.tail(step, &mut m);
         out.push(m.done());
+    }
+
+    /// A loop body: its steps, after which the variables it set go out of scope, as they do
+    /// natively (pipeline_ex's are global; a later read is P0827).
+    fn body(&mut self, loop_id: &str, steps: &[Step]) -> Vec<Out> {
+        let before = self.set_so_far.clone();
+        let out = self.steps(steps);
+        let set_inside: Vec<String> = self.set_so_far.difference(&before).cloned().collect();
+        for name in set_inside {
+            self.body_vars
+                .entry(name)
+                .or_insert_with(|| loop_id.to_owned());
+        }
+        self.set_so_far = before;
+        out
     }
 
     /// `id`, `kind`, `description`, `when`.
@@ -392,7 +407,8 @@ impl Migrator<'_> {
             item: native_item,
             step: self.id_of(step),
         });
-        keys.push(("steps", Out::Seq(self.steps(steps))));
+        let id = self.id_of(step);
+        keys.push(("steps", Out::Seq(self.body(&id, steps))));
         self.loops.pop();
         ("map", keys)
     }
