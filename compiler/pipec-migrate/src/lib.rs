@@ -66,7 +66,11 @@ pub fn migrate(pipeline: &Pipeline, doc: &Document, source: &str) -> Migration {
         };
     }
     let maps = index(doc);
-    let (out, mut diagnostics) = migrate_pipeline(pipeline, &maps, source, true);
+    let Nested {
+        document: out,
+        mut diagnostics,
+        ..
+    } = migrate_pipeline(pipeline, &maps, source, true, &[]);
     diagnostics.sort_by_key(|d| (d.primary.span.start, d.primary.span.end, d.code));
     Migration {
         document: Some(out.into_document(pipeline.file)),
@@ -74,13 +78,26 @@ pub fn migrate(pipeline: &Pipeline, doc: &Document, source: &str) -> Migration {
     }
 }
 
-/// Migrate one pipeline (the file's, or an inline nested one): survey, shapes, emit.
+/// One migrated pipeline.
+pub(crate) struct Nested {
+    /// The native pipeline.
+    pub document: Out,
+    /// What it reported.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The inputs it declares.
+    pub inputs: Vec<String>,
+}
+
+/// Migrate one pipeline (the file's, or an inline nested one): survey, shapes, emit. For an
+/// inline pipeline, `bound` names what its caller can pass; an input outside it defaults
+/// to empty text (pipeline_ex renders an input nobody passed as nothing).
 pub(crate) fn migrate_pipeline(
     pipeline: &Pipeline,
     maps: &HashMap<u32, MapRef<'_>>,
     source: &str,
     root: bool,
-) -> (Out, Vec<Diagnostic>) {
+    bound: &[String],
+) -> Nested {
     let mut m = Migrator::new(pipeline, maps, source);
     let workflow = maps.get(&pipeline.span.start).copied();
     m.preset = workflow
@@ -143,6 +160,13 @@ pub(crate) fn migrate_pipeline(
     }
     doc.put("name", Out::str(&pipeline.name.text));
     doc.put_opt("description", pipeline.description.as_ref().map(Out::str));
+    if !root {
+        for input in &mut m.inputs {
+            if input.default.is_none() && !bound.contains(&input.name) {
+                input.default = Some(Out::str(""));
+            }
+        }
+    }
     if !m.inputs.is_empty() {
         let inputs = m
             .inputs
@@ -159,7 +183,11 @@ pub(crate) fn migrate_pipeline(
         doc.put("outputs", Out::Map(outputs));
     }
     doc.put("steps", Out::Seq(steps));
-    (doc.done(), m.diagnostics)
+    Nested {
+        document: doc.done(),
+        diagnostics: m.diagnostics,
+        inputs: m.inputs.iter().map(|i| i.name.clone()).collect(),
+    }
 }
 
 /// The declared outputs, in step order: each top-level step whose result nothing in the

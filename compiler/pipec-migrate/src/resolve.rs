@@ -39,6 +39,11 @@ impl Migrator<'_> {
                         let name = self.input(&name, usage, segs.len() > 2, None, default);
                         path_expr(&["inputs", &name], &segs[2..])
                     }
+                    // Without global_vars of its own, a pipeline reads its caller's (a nested
+                    // pipeline inherits them): an input the caller passes.
+                    Some(name) if self.globals.is_empty() => {
+                        self.variable_input(&name, &segs[2..], usage, path)
+                    }
                     _ => self.nothing(path, "names no declared global variable"),
                 },
                 "state" => match name_at(1) {
@@ -191,6 +196,11 @@ impl Migrator<'_> {
             }
             return path_expr(&["vars", name], rest);
         }
+        self.variable_input(name, rest, usage, path)
+    }
+
+    /// A variable nothing in this pipeline sets: a declared input (P0815).
+    fn variable_input(&mut self, name: &str, rest: &[Segment], usage: Use, path: &Path) -> Expr {
         let default = self.workflow_vars.get(name).cloned();
         let input = self.input(name, usage, !rest.is_empty(), None, default);
         if self.pass == crate::migrator::Pass::Emit && self.reported_inputs.insert(input.clone()) {

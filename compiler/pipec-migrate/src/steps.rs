@@ -134,45 +134,7 @@ impl Migrator<'_> {
                 ("loop", keys)
             }
             StepKind::Transform { input, ops, .. } => self.transform(step, input.as_ref(), ops),
-            StepKind::Pipeline { source, inputs } => {
-                let mut keys = Vec::new();
-                match source {
-                    PipelineSource::File(path) => {
-                        self.warn(
-                            Diagnostic::new(
-                                Code::P0820,
-                                path.span,
-                                format!("`{}` is still a pipeline_ex file", path.text),
-                            )
-                            .with_primary_label("called as it is; it is not migrated with this file")
-                            .with_note("pipeline_ex resolves this path against the working directory, pipec against the calling file")
-                            .with_help(format!("migrate it too (`pipec migrate {}`) and point `file:` at the result", path.text)),
-                        );
-                        keys.push(("file", Out::str(&path.text)));
-                    }
-                    PipelineSource::Inline(inner) => {
-                        let (body, diagnostics) =
-                            crate::migrate_pipeline(inner, self.maps, self.source, false);
-                        if self.pass == crate::migrator::Pass::Emit {
-                            self.diagnostics.extend(diagnostics);
-                        }
-                        keys.push(("pipeline", body));
-                    }
-                }
-                if !inputs.is_empty() {
-                    let with = inputs
-                        .iter()
-                        .map(|b| {
-                            (
-                                identifier(&b.name.text),
-                                Out::Str(self.template(&b.value.template).to_source()),
-                            )
-                        })
-                        .collect();
-                    keys.push(("with", Out::Map(with)));
-                }
-                ("pipeline", keys)
-            }
+            StepKind::Pipeline { source, inputs } => self.nested(source, inputs),
         };
         let (kind, keys) = kind;
         let mut m = self.header(step, &id, kind);
@@ -181,6 +143,77 @@ impl Migrator<'_> {
         }
         self.tail(step, &mut m);
         out.push(m.done());
+    }
+
+    /// A `pipeline` step. An inline pipeline is migrated on its own (its own inputs and
+    /// models); the parent passes what it reads: its `inputs` as written, and the parent's
+    /// global variables it reads (pipeline_ex's nested pipelines inherit them). A binding the
+    /// callee never reads is left out (P0818); an input nothing binds defaults to empty text.
+    fn nested(
+        &mut self,
+        source: &PipelineSource,
+        inputs: &[pipec_ir::Binding],
+    ) -> (&'static str, Vec<(&'static str, Out)>) {
+        let mut keys = Vec::new();
+        let mut with: Vec<(String, Out)> = Vec::new();
+        match source {
+            PipelineSource::File(path) => {
+                self.warn(
+                    Diagnostic::new(
+                        Code::P0820,
+                        path.span,
+                        format!("`{}` is still a pipeline_ex file", path.text),
+                    )
+                    .with_primary_label("called as it is; it is not migrated with this file")
+                    .with_note("pipeline_ex resolves this path against the working directory, pipec against the calling file")
+                    .with_help(format!("migrate it too (`pipec migrate {}`) and point `file:` at the result", path.text)),
+                );
+                keys.push(("file", Out::str(&path.text)));
+                for b in inputs {
+                    let value = Out::Str(self.template(&b.value.template).to_source());
+                    with.push((identifier(&b.name.text), value));
+                }
+            }
+            PipelineSource::Inline(inner) => {
+                let mut bound: Vec<String> =
+                    inputs.iter().map(|b| identifier(&b.name.text)).collect();
+                bound.extend(self.globals.iter().cloned());
+                let nested = crate::migrate_pipeline(inner, self.maps, self.source, false, &bound);
+                if self.pass == crate::migrator::Pass::Emit {
+                    self.diagnostics.extend(nested.diagnostics);
+                }
+                keys.push(("pipeline", nested.document));
+                for b in inputs {
+                    let name = identifier(&b.name.text);
+                    if nested.inputs.contains(&name) {
+                        let value = Out::Str(self.template(&b.value.template).to_source());
+                        with.push((name, value));
+                    } else {
+                        self.warn(
+                            Diagnostic::new(
+                                Code::P0818,
+                                b.name.span,
+                                format!("input `{}` of the nested pipeline is not carried over", b.name.text),
+                            )
+                            .with_primary_label("the nested pipeline never reads it")
+                            .with_help("nothing to do; a native pipeline accepts only the inputs it declares"),
+                        );
+                    }
+                }
+                let passed: Vec<String> = with.iter().map(|(n, _)| n.clone()).collect();
+                for name in nested.inputs.iter().filter(|n| !passed.contains(n)) {
+                    if self.globals.contains(name) {
+                        let default = self.global_defaults.get(name).cloned();
+                        let input = self.input(name, Use::Other, false, None, default);
+                        with.push((name.clone(), Out::Str(format!("{{{{ inputs.{input} }}}}"))));
+                    }
+                }
+            }
+        }
+        if !with.is_empty() {
+            keys.push(("with", Out::Map(with)));
+        }
+        ("pipeline", keys)
     }
 
     /// A loop body: its steps, after which the variables it set go out of scope, as they do
