@@ -11,6 +11,8 @@
 //!   `text: str` included when `text` is read too. A field's type comes from its uses:
 //!   `dict[str, Any]` when fields below it are read, `float` when it is compared or computed
 //!   as a number, `bool` when tested for truth, `str` otherwise;
+//! - a step iterated as a whole (a for_loop's `data_source`, a data_transform's
+//!   `input_source`) gets an output `items: list`, which those reads use;
 //! - gemini_instructor, whose pipeline_ex output is always `{text, analysis, summary}`,
 //!   is a `predict` step with those three outputs (plus any other field read).
 //!
@@ -19,6 +21,10 @@
 use pipec_syntax::expr::Segment;
 
 use crate::refs::Use;
+
+/// The output that holds a model-calling step's result when the pipeline iterates over it
+/// as a whole (`data_source: ask`).
+pub(crate) const LIST_FIELD: &str = "items";
 
 /// What a model-calling step returns.
 #[derive(Debug, Clone, PartialEq)]
@@ -64,6 +70,13 @@ pub(crate) fn choose(reads: &[(Vec<Segment>, Use)], instructor: bool) -> Shape {
     for (rest, usage) in reads {
         let rest = unwrap_result(rest);
         if is_success(rest) {
+            continue;
+        }
+        if rest.is_empty() && *usage == Use::List {
+            // Iterated as a whole (a data source): the list is an output of its own.
+            if !fields.iter().any(|(n, _, _)| n == LIST_FIELD) {
+                fields.push((LIST_FIELD.to_owned(), Use::List, false));
+            }
             continue;
         }
         if is_text(rest) {
