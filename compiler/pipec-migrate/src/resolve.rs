@@ -8,7 +8,7 @@ use pipec_syntax::expr::{Expr, Path, Segment};
 
 use crate::migrator::{Migrator, Role};
 use crate::refs::{Mode, Use, null, path_expr, ran};
-use crate::shapes::{LIST_FIELD, Shape, is_success, is_text, unwrap_result};
+use crate::shapes::{Shape, is_success, is_text, unwrap_result, whole_field};
 
 /// pipeline_ex's loop counters with a native counterpart: for_loop (`map`) and
 /// while_loop (`loop`).
@@ -123,11 +123,11 @@ impl Migrator<'_> {
             }
             // In a `predict` step `text` is an output field like any other; an `llm` step's
             // result is the text itself.
-            Role::Model { .. } => match self.shapes.get(id) {
-                Some(Shape::Fields(_)) if rest.is_empty() && usage == Use::List => {
-                    self.scoped(id, &[crate::refs::field(LIST_FIELD)], path)
+            Role::Model { .. } => match (self.shapes.get(id), whole_field(rest, usage)) {
+                (Some(Shape::Fields(_)), Some(name)) => {
+                    self.scoped(id, &[crate::refs::field(name)], path)
                 }
-                Some(Shape::Fields(_)) => self.scoped(id, rest, path),
+                (Some(Shape::Fields(_)), None) => self.scoped(id, rest, path),
                 _ if is_text(rest) => self.scoped(id, &[], path),
                 _ => self.scoped(id, rest, path),
             },

@@ -12,7 +12,8 @@
 //!   `dict[str, Any]` when fields below it are read, `float` when it is compared or computed
 //!   as a number, `bool` when tested for truth, `str` otherwise;
 //! - a step iterated as a whole (a for_loop's `data_source`, a data_transform's
-//!   `input_source`) gets an output `items: list`, which those reads use;
+//!   `input_source`) gets an output `items: list`, and one compared or computed with as a
+//!   number (`score > 7`) an output `value: float`, which those reads use;
 //! - gemini_instructor, whose pipeline_ex output is always `{text, analysis, summary}`,
 //!   is a `predict` step with those three outputs (plus any other field read).
 //!
@@ -22,9 +23,16 @@ use pipec_syntax::expr::Segment;
 
 use crate::refs::Use;
 
-/// The output that holds a model-calling step's result when the pipeline iterates over it
-/// as a whole (`data_source: ask`).
-pub(crate) const LIST_FIELD: &str = "items";
+/// The output that holds a model-calling step's whole result when the pipeline iterates
+/// over it (`data_source: ask`: `items`) or compares or computes with it as a number
+/// (`score > 7`: `value`); `None` for other reads.
+pub(crate) fn whole_field(rest: &[Segment], usage: Use) -> Option<&'static str> {
+    match (rest.is_empty(), usage) {
+        (true, Use::List) => Some("items"),
+        (true, Use::Numeric) => Some("value"),
+        _ => None,
+    }
+}
 
 /// What a model-calling step returns.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,10 +80,10 @@ pub(crate) fn choose(reads: &[(Vec<Segment>, Use)], instructor: bool) -> Shape {
         if is_success(rest) {
             continue;
         }
-        if rest.is_empty() && *usage == Use::List {
-            // Iterated as a whole (a data source): the list is an output of its own.
-            if !fields.iter().any(|(n, _, _)| n == LIST_FIELD) {
-                fields.push((LIST_FIELD.to_owned(), Use::List, false));
+        if let Some(name) = whole_field(rest, *usage) {
+            // Iterated or computed with as a whole: the value is an output of its own.
+            if !fields.iter().any(|(n, _, _)| n == name) {
+                fields.push((name.to_owned(), *usage, false));
             }
             continue;
         }
