@@ -196,9 +196,17 @@ impl Migrator<'_> {
                 }
                 PromptPart::File(path) => {
                     let written = path.template.is_plain().then(|| path.template.to_source());
-                    let wanted = written
-                        .as_deref()
-                        .map_or_else(|| format!("{id}_file"), file_input_name);
+                    // A path that is one variable (`{{ error_log }}`) names the input.
+                    let variable = match path.template.single_expr().map(|e| &e.kind) {
+                        Some(ExprKind::Path(p)) => {
+                            p.segments.last().and_then(Segment::name).map(identifier)
+                        }
+                        _ => None,
+                    };
+                    let wanted = written.as_deref().map_or_else(
+                        || variable.unwrap_or_else(|| format!("{id}_file")),
+                        file_input_name,
+                    );
                     let desc = written.as_ref().map_or_else(
                         || {
                             format!(
