@@ -338,6 +338,9 @@ impl Migrator<'_> {
             if let Some(n) = budget.get("max_output_tokens").and_then(|n| n.as_int()) {
                 entry.put("max_tokens", Out::Int(n));
             }
+            if let Some(n) = budget.get("max_input_tokens").and_then(|n| n.as_int()) {
+                entry.put("max_input_tokens", Out::Int(n));
+            }
             if let Some(t) = budget.get("temperature").and_then(|n| n.as_f64()) {
                 entry.put("temperature", Out::Float(t));
             }

@@ -107,7 +107,11 @@ impl Migrator<'_> {
                 if name == "retry_config"
                     && let Some(retry) = value.as_map()
                 {
-                    self.dropped_subkeys(retry, "retry_config", &["max_retries"]);
+                    self.dropped_subkeys(
+                        retry,
+                        "retry_config",
+                        &["max_retries", "backoff_strategy", "base_delay_ms"],
+                    );
                 }
                 continue;
             }

@@ -251,8 +251,32 @@ impl Migrator<'_> {
     }
 
     /// `retry` and `timeout`.
+    /// claude_robust's `retry_config.backoff_strategy` and `base_delay_ms` give the mapping
+    /// form (`{max_attempts, backoff, base_delay_ms}`); an unknown strategy is pipeline_ex's
+    /// fixed delay.
     pub(crate) fn tail(&mut self, step: &Step, m: &mut MapOut) {
-        if step.max_attempts > 1 {
+        let retry_config = self
+            .step_map(step)
+            .and_then(|map| map.get("retry_config"))
+            .and_then(|n| n.as_map());
+        let backoff = retry_config
+            .and_then(|r| r.get("backoff_strategy"))
+            .and_then(|n| n.scalar_text())
+            .map(|b| match b.as_ref() {
+                "exponential" | "linear" => b.into_owned(),
+                _ => "fixed".to_owned(),
+            });
+        let delay = retry_config
+            .and_then(|r| r.get("base_delay_ms"))
+            .and_then(|n| n.as_int())
+            .filter(|d| *d > 0);
+        if step.max_attempts > 1 && (backoff.is_some() || delay.is_some()) {
+            let mut retry = MapOut::default();
+            retry.put("max_attempts", Out::count(u64::from(step.max_attempts)));
+            retry.put_opt("backoff", backoff.map(Out::Str));
+            retry.put_opt("base_delay_ms", delay.map(Out::Int));
+            m.put("retry", retry.done());
+        } else if step.max_attempts > 1 {
             m.put("retry", Out::count(u64::from(step.max_attempts - 1)));
         }
         if let Some(t) = step.timeout_s {
