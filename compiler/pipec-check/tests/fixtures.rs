@@ -137,6 +137,80 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "P0724",
         "runtime/tests/executor/pipeline_ex.rs::a_strict_extract_that_finds_nothing_is_p0724_listing_the_keys",
     ),
+    // `pipec migrate`'s codes: its fixtures (`compiler/pipec-migrate/tests/fixtures/`,
+    // one per code, `# expect:` markers as here) trigger each one.
+    (
+        "P0810",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0811",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0812",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0813",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0814",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0815",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0816",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0817",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0818",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0819",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0820",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0821",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0822",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0823",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0824",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0825",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0826",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0827",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
 ];
 
 fn fixtures_dir() -> PathBuf {

@@ -19,7 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "pipec",
     version,
-    about = "A compiler for declarative LLM pipelines: check, run, replay, prompt, explain, schema.",
+    about = "A compiler for declarative LLM pipelines: check, migrate, run, replay, prompt, explain, schema.",
     after_help = "Examples:\n  pipec check examples/code_review.pipec.yaml\n  pipec check pipelines/ --format json\n  pipec run examples/router.pipec.yaml --input ticket=\"The app crashes on login\"\n  pipec prompt examples/rag_qa.pipec.yaml --step answer --inputs '{\"question\": \"Why?\", \"context\": \"...\"}'\n  pipec explain P0202\n  pipec schema > pipec.schema.json"
 )]
 struct Cli {
@@ -85,6 +85,20 @@ enum Command {
     },
     /// Print the JSON Schema of the native pipeline format.
     Schema,
+    /// Rewrite a pipeline_ex `workflow:` file as a native `pipec: 1` file.
+    #[command(
+        after_help = "The file is checked first; with errors nothing is written. What cannot be carried over (Claude Code options, file operations, ...) is a warning on stderr (P0811-P0827; `pipec explain P0811`). docs/migrate.md lists what maps to what.\n\nExit status: 0 migrated, 1 refused (errors, or a file that is not pipeline_ex: P0810), 2 for a usage or I/O problem.\n\nExamples:\n  pipec migrate workflow.yaml > workflow.pipec.yaml\n  pipec migrate workflow.yaml -o workflow.pipec.json --format json"
+    )]
+    Migrate {
+        /// The pipeline_ex file.
+        file: std::path::PathBuf,
+        /// Write the native file here instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<std::path::PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = EmitFormat::Yaml)]
+        format: EmitFormat,
+    },
     /// Print the exact messages a predict-like step sends (DSPy 3.4.1's ChatAdapter), as
     /// JSON `[{"role", "content"}]`.
     #[command(
@@ -106,6 +120,13 @@ enum Command {
 }
 
 /// The adapters `prompt` renders.
+/// What `pipec migrate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EmitFormat {
+    Yaml,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum AdapterChoice {
     /// `dspy.ChatAdapter`.
@@ -163,6 +184,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { paths, format } => commands::check::run(&paths, format == Format::Json),
         Command::Explain { code } => commands::explain::run(&code),
+        Command::Migrate {
+            file,
+            output,
+            format,
+        } => commands::migrate::run(&file, output.as_deref(), format == EmitFormat::Json),
         Command::Run {
             file,
             input,

@@ -3,7 +3,8 @@
 //! A code is `P` plus four digits grouped by phase: P00xx input and syntax (P0020–P0039 for
 //! the DSL), P01xx structure, P02xx names and expressions, P03xx cycles, P04xx types, P05xx
 //! resource limits, P06xx lints, P07xx run time (what `pipec run` reports; no `pipec check`
-//! can trigger these).
+//! can trigger these), P0810–P0829 `pipec migrate` (what a pipeline_ex file cannot carry
+//! into the native format).
 //! Codes are never reused or renumbered. Each has a kebab-case name, a fixed severity and a
 //! documentation page in `docs/PXXXX.md` (sections: what it means, why, example, how to fix),
 //! which `pipec explain` prints. A test fails when a page is missing a section, and the
@@ -155,6 +156,26 @@ codes! {
     P0722 "path-outside-workspace" Error;
     P0723 "file-operation-failed" Error;
     P0724 "pipeline-ex-step-failed" Error;
+    // `pipec migrate`: what a pipeline_ex workflow cannot carry into the native format
+    // (P0810 refuses a file that is not pipeline_ex; the rest are warnings).
+    P0810 "not-a-pipeline-ex-file" Error;
+    P0811 "claude-sdk-option-dropped" Warning;
+    P0812 "file-ops-dropped" Warning;
+    P0813 "default-bound-made-explicit" Warning;
+    P0814 "success-flag-rewritten" Warning;
+    P0815 "variable-became-input" Warning;
+    P0816 "expression-dropped" Warning;
+    P0817 "loop-variable-now-visible" Warning;
+    P0818 "step-option-dropped" Warning;
+    P0819 "workflow-setting-dropped" Warning;
+    P0820 "callee-still-pipeline-ex" Warning;
+    P0821 "reference-to-nothing" Warning;
+    P0822 "file-part-became-input" Warning;
+    P0823 "condition-now-re-evaluated" Warning;
+    P0824 "ignored-assignment-carried" Warning;
+    P0825 "step-renamed" Warning;
+    P0826 "empty-step-dropped" Warning;
+    P0827 "body-variable-out-of-scope" Warning;
 }
 
 impl Code {

@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod migrate;
 pub mod prompt;
 pub mod replay;
 pub mod run;

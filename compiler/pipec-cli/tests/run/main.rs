@@ -10,4 +10,5 @@ mod durability;
 mod errors;
 mod examples;
 mod pipeline_ex;
+mod migrated;
 mod prompts;
