@@ -92,6 +92,9 @@ codes! {
     P0115 "unimplemented-step-type" Error;
     P0116 "step-not-allowed-here" Warning;
     P0117 "duplicate-name" Error;
+    // Demos on predict-like steps (the DSPy back-end's few-shot examples).
+    P0118 "unknown-demo-field" Error;
+    P0119 "incomplete-demo" Warning;
     // Names and expressions.
     P0200 "expression-syntax" Error;
     P0201 "unsupported-template" Warning;
@@ -150,6 +153,8 @@ codes! {
     P0718 "not-a-predict-step" Error;
     P0719 "invalid-prompt-input" Error;
     P0720 "cannot-format-prompt" Error;
+    // The DSPy back-end: demo values, `eval:`, `pipec build --target dspy`, `pipec import-dspy`.
+    P0830 "demo-value-type" Error;
 }
 
 impl Code {

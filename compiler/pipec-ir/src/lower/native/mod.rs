@@ -15,6 +15,7 @@ mod compose;
 mod config;
 mod control;
 mod decls;
+mod demos;
 mod fields;
 pub(crate) mod keys;
 mod names;
