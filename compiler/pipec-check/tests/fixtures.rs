@@ -108,6 +108,11 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "P0717",
         "compiler/pipec-cli/tests/run/durability.rs::ctrl_c_cancels_cleanly_and_the_run_resumes",
     ),
+    // `pipec build --target dspy`'s refusals.
+    (
+        "P0832",
+        "compiler/pipec-cli/tests/build_dspy.rs::what_dspy_cannot_express_is_refused_with_p0832",
+    ),
     // `pipec prompt`'s refusals: its CLI tests trigger each one.
     (
         "P0718",

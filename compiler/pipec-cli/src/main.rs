@@ -85,6 +85,21 @@ enum Command {
     },
     /// Print the JSON Schema of the native pipeline format.
     Schema,
+    /// Build the pipeline with a back-end: `--target dspy` writes a Python project for
+    /// dspy 3.4.1 (signatures, a module, run.py, optimize.py).
+    #[command(
+        after_help = "The file is checked first and refused if it has errors; what DSPy cannot express is P0832.\n\nExit status: 0 written, 1 refused, 2 for a usage or I/O problem.\n\nExample:\n  pipec build examples/rag_qa.pipec.yaml --target dspy -o rag_qa_dspy"
+    )]
+    Build {
+        /// The pipeline file.
+        file: std::path::PathBuf,
+        /// The back-end.
+        #[arg(long, value_enum)]
+        target: commands::build::Target,
+        /// The output directory (default: `<pipeline name>_dspy`).
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: Option<std::path::PathBuf>,
+    },
     /// Print the exact messages a predict-like step sends (DSPy 3.4.1's ChatAdapter), as
     /// JSON `[{"role", "content"}]`.
     #[command(
@@ -192,6 +207,7 @@ fn main() -> ExitCode {
             options: runtime.options(),
         }),
         Command::Schema => commands::schema::run(),
+        Command::Build { file, target, out } => commands::build::run(&file, target, out.as_ref()),
         Command::Prompt {
             file,
             step,

@@ -155,6 +155,8 @@ codes! {
     P0720 "cannot-format-prompt" Error;
     // The DSPy back-end: demo values, `eval:`, `pipec build --target dspy`, `pipec import-dspy`.
     P0830 "demo-value-type" Error;
+    P0831 "unknown-eval-reference" Error;
+    P0832 "cannot-build-for-dspy" Error;
 }
 
 impl Code {

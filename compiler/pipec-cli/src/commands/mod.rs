@@ -1,5 +1,7 @@
 //! One module per subcommand.
 
+pub mod build;
+pub mod build_dspy;
 pub mod check;
 pub mod explain;
 pub mod prompt;

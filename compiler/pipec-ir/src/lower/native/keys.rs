@@ -17,8 +17,12 @@ pub const ROOT: &[&str] = &[
     "models",
     "limits",
     "defaults",
+    "eval",
     "steps",
 ];
+
+/// `eval:`.
+pub const EVAL: &[&str] = &["dataset", "metric", "field", "model"];
 
 /// The mapping form of an `inputs:` entry.
 pub const INPUT: &[&str] = &["type", "desc", "default"];
