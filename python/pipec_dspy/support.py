@@ -28,6 +28,10 @@ class PipelineError(Exception):
     """An expression or operation that cannot be evaluated (pipec's P0710/P0716)."""
 
 
+class SkippedStepError(PipelineError):
+    """A path read through `null`, such as the result of a step whose `when` was false."""
+
+
 # --- values -----------------------------------------------------------------------------
 
 
@@ -61,6 +65,8 @@ def get(value: Any, *path: Any) -> Any:
     """`value.a[0].b`: a field of a dict or an item of a list; missing is an error."""
     shown = ""
     for segment in path:
+        if value is None:
+            raise SkippedStepError(f"`{shown or 'value'}` is null")
         if isinstance(segment, int) and isinstance(value, list):
             if -len(value) <= segment < len(value):
                 value = value[segment]
@@ -74,6 +80,14 @@ def get(value: Any, *path: Any) -> Any:
             raise PipelineError(f"`{shown or 'value'}` has no field `{segment}`")
         shown = f"{shown}.{segment}" if shown else str(segment)
     return value
+
+
+def output(compute: Callable[[], Any]) -> Any:
+    """A declared output: `None` when it reads through a skipped step, as `pipec run`."""
+    try:
+        return compute()
+    except SkippedStepError:
+        return None
 
 
 def truthy(value: Any) -> bool:

@@ -45,7 +45,13 @@ pub fn module(pipeline: &Pipeline, names: &dyn Names) -> ModuleSource {
     let outputs: Vec<String> = pipeline
         .outputs
         .iter()
-        .map(|o| format!("{}: {}", string(&o.name.text), expr(&o.value, &scope)))
+        .map(|o| {
+            format!(
+                "{}: px.output(lambda: {})",
+                string(&o.name.text),
+                expr(&o.value, &scope)
+            )
+        })
         .collect();
     out.lines.push(format!(
         "return dspy.Prediction(**{{{}}})",

@@ -1,0 +1,143 @@
+"""Optimize a generated program with DSPy's BootstrapFewShot (and COPRO) against the fake
+provider, save it, and check that the saved keys are the step ids and that DSPy's own
+ChatAdapter messages for the optimized predictors are what `pipec prompt` prints once the
+saved demos and instructions are written into the pipeline."""
+
+import json
+import sys
+
+import dspy
+
+from conftest import build, pipec, run_project
+
+PIPELINE = """pipec: 1
+name: qa
+inputs: {question: str}
+models:
+  fast: {provider: openai, model: gpt-4o-mini, max_tokens: 256}
+signatures:
+  rewrite:
+    instructions: Rewrite the question as a search query.
+    inputs:
+      question: {type: str, desc: "user question"}
+    outputs:
+      query: {type: str, desc: "search query"}
+steps:
+  - id: rewrite
+    kind: chain_of_thought
+    model: fast
+    signature: rewrite
+    with: {question: "{{ inputs.question }}"}
+  - id: answer
+    kind: predict
+    model: fast
+    signature: "question: str, query: str -> answer: str, confidence: float"
+    with: {question: "{{ inputs.question }}", query: "{{ steps.rewrite.query }}"}
+outputs:
+  answer: steps.answer.answer
+eval:
+  dataset: qa.jsonl
+  metric: contains
+  field: answer
+"""
+
+#: The fake provider answers every `str` field with "example <field>".
+ROWS = [{"question": f"What color is sky {i}?", "answer": "example"} for i in range(4)]
+
+
+def make(tmp_path):
+    source = tmp_path / "qa.pipec.yaml"
+    source.write_text(PIPELINE)
+    (tmp_path / "qa.jsonl").write_text("".join(json.dumps(r) + "\n" for r in ROWS))
+    return source, build(source, tmp_path / "qa_dspy")
+
+
+def flags(fake):
+    return ["--model", "openai/fake-model", "--api-base", fake.base, "--api-key", "test-key"]
+
+
+def test_bootstrap_saves_step_keys_and_prompts_match_pipec(fake, tmp_path):
+    source, project = make(tmp_path)
+    done = run_project(project, "optimize.py", "--optimizer", "bootstrap", "--save", "optimized.json", *flags(fake))
+    assert done.returncode == 0, done.stderr
+    saved = json.loads((project / "optimized.json").read_text())
+    assert sorted(saved) == ["answer", "metadata", "rewrite.predict"]
+    assert saved["metadata"]["dependency_versions"]["dspy"] == "3.4.1"
+    assert saved["answer"]["demos"], "BootstrapFewShot kept demos"
+
+    # DSPy's own messages for the optimized program's `answer` predictor.
+    sys.path.insert(0, str(project))
+    try:
+        import program  # noqa: PLC0415 - the generated module, importable only now
+
+        module = program.QaProgram()
+        module.load(str(project / "optimized.json"))
+        inputs = {"question": "What color is the sea?", "query": "sea color"}
+        expected = dspy.ChatAdapter().format(module.answer.signature, module.answer.demos, inputs)
+        cot = module.rewrite.predict
+        expected_cot = dspy.ChatAdapter().format(cot.signature, cot.demos, {"question": "Why?"})
+    finally:
+        sys.path.remove(str(project))
+        sys.modules.pop("program", None)
+
+    # The same demos written into the pipeline, rendered by `pipec prompt`.
+    updated = tmp_path / "qa_optimized.pipec.json"
+    updated.write_text(json.dumps(with_state(saved)))
+    printed = pipec("prompt", updated, "--step", "answer", "--inputs", json.dumps(inputs))
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout) == expected
+    printed = pipec("prompt", updated, "--step", "rewrite", "--inputs", json.dumps({"question": "Why?"}))
+    assert printed.returncode == 0, printed.stderr
+    assert json.loads(printed.stdout) == expected_cot
+
+
+def test_copro_runs_and_saves(fake, tmp_path):
+    _, project = make(tmp_path)
+    done = run_project(
+        project, "optimize.py", "--optimizer", "copro", "--candidates", "2", "--depth", "1", "--save", "copro.json", *flags(fake)
+    )
+    assert done.returncode == 0, done.stderr
+    saved = json.loads((project / "copro.json").read_text())
+    assert sorted(saved) == ["answer", "metadata", "rewrite.predict"]
+
+
+def with_state(saved):
+    """PIPELINE as JSON with the saved demos (signature fields only, no `augmented`)."""
+    fields = {
+        "rewrite.predict": ["question", "reasoning", "query"],
+        "answer": ["question", "query", "answer", "confidence"],
+    }
+    steps = {
+        "rewrite": {
+            "id": "rewrite",
+            "kind": "chain_of_thought",
+            "model": "fast",
+            "signature": "rewrite",
+            "with": {"question": "{{ inputs.question }}"},
+        },
+        "answer": {
+            "id": "answer",
+            "kind": "predict",
+            "model": "fast",
+            "signature": "question: str, query: str -> answer: str, confidence: float",
+            "with": {"question": "{{ inputs.question }}", "query": "{{ steps.rewrite.query }}"},
+        },
+    }
+    for key, names in fields.items():
+        step = steps[key.split(".")[0]]
+        step["demos"] = [{k: v for k, v in demo.items() if k in names} for demo in saved[key]["demos"]]
+    return {
+        "pipec": 1,
+        "name": "qa",
+        "inputs": {"question": "str"},
+        "models": {"fast": {"provider": "openai", "model": "gpt-4o-mini", "max_tokens": 256}},
+        "signatures": {
+            "rewrite": {
+                "instructions": saved["rewrite.predict"]["signature"]["instructions"],
+                "inputs": {"question": {"type": "str", "desc": "user question"}},
+                "outputs": {"query": {"type": "str", "desc": "search query"}},
+            }
+        },
+        "steps": [steps["rewrite"], steps["answer"]],
+        "outputs": {"answer": "steps.answer.answer"},
+    }
