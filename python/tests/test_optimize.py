@@ -80,64 +80,43 @@ def test_bootstrap_saves_step_keys_and_prompts_match_pipec(fake, tmp_path):
         sys.path.remove(str(project))
         sys.modules.pop("program", None)
 
-    # The same demos written into the pipeline, rendered by `pipec prompt`.
-    updated = tmp_path / "qa_optimized.pipec.json"
-    updated.write_text(json.dumps(with_state(saved)))
-    printed = pipec("prompt", updated, "--step", "answer", "--inputs", json.dumps(inputs))
+    # `pipec import-dspy` writes the saved state into the pipeline; `pipec prompt` then
+    # prints DSPy's own messages, case by case.
+    imported = pipec("import-dspy", project / "optimized.json", source, "--write")
+    assert imported.returncode == 0, imported.stderr
+    assert pipec("check", source).returncode == 0
+    printed = pipec("prompt", source, "--step", "answer", "--inputs", json.dumps(inputs))
     assert printed.returncode == 0, printed.stderr
     assert json.loads(printed.stdout) == expected
-    printed = pipec("prompt", updated, "--step", "rewrite", "--inputs", json.dumps({"question": "Why?"}))
+    printed = pipec("prompt", source, "--step", "rewrite", "--inputs", json.dumps({"question": "Why?"}))
     assert printed.returncode == 0, printed.stderr
     assert json.loads(printed.stdout) == expected_cot
 
 
-def test_copro_runs_and_saves(fake, tmp_path):
-    _, project = make(tmp_path)
+def test_copro_instructions_import_and_match_dspy(fake, tmp_path):
+    source, project = make(tmp_path)
     done = run_project(
         project, "optimize.py", "--optimizer", "copro", "--candidates", "2", "--depth", "1", "--save", "copro.json", *flags(fake)
     )
     assert done.returncode == 0, done.stderr
     saved = json.loads((project / "copro.json").read_text())
     assert sorted(saved) == ["answer", "metadata", "rewrite.predict"]
+    imported = pipec("import-dspy", project / "copro.json", source, "--write")
+    assert imported.returncode == 0, imported.stderr
+    sys.path.insert(0, str(project))
+    try:
+        import program  # noqa: PLC0415 - the generated module, importable only now
 
-
-def with_state(saved):
-    """PIPELINE as JSON with the saved demos (signature fields only, no `augmented`)."""
-    fields = {
-        "rewrite.predict": ["question", "reasoning", "query"],
-        "answer": ["question", "query", "answer", "confidence"],
-    }
-    steps = {
-        "rewrite": {
-            "id": "rewrite",
-            "kind": "chain_of_thought",
-            "model": "fast",
-            "signature": "rewrite",
-            "with": {"question": "{{ inputs.question }}"},
-        },
-        "answer": {
-            "id": "answer",
-            "kind": "predict",
-            "model": "fast",
-            "signature": "question: str, query: str -> answer: str, confidence: float",
-            "with": {"question": "{{ inputs.question }}", "query": "{{ steps.rewrite.query }}"},
-        },
-    }
-    for key, names in fields.items():
-        step = steps[key.split(".")[0]]
-        step["demos"] = [{k: v for k, v in demo.items() if k in names} for demo in saved[key]["demos"]]
-    return {
-        "pipec": 1,
-        "name": "qa",
-        "inputs": {"question": "str"},
-        "models": {"fast": {"provider": "openai", "model": "gpt-4o-mini", "max_tokens": 256}},
-        "signatures": {
-            "rewrite": {
-                "instructions": saved["rewrite.predict"]["signature"]["instructions"],
-                "inputs": {"question": {"type": "str", "desc": "user question"}},
-                "outputs": {"query": {"type": "str", "desc": "search query"}},
-            }
-        },
-        "steps": [steps["rewrite"], steps["answer"]],
-        "outputs": {"answer": "steps.answer.answer"},
-    }
+        module = program.QaProgram()
+        module.load(str(project / "copro.json"))
+        for step, predictor, inputs in [
+            ("rewrite", module.rewrite.predict, {"question": "Why?"}),
+            ("answer", module.answer, {"question": "Why?", "query": "why"}),
+        ]:
+            expected = dspy.ChatAdapter().format(predictor.signature, predictor.demos, inputs)
+            printed = pipec("prompt", source, "--step", step, "--inputs", json.dumps(inputs))
+            assert printed.returncode == 0, printed.stderr
+            assert json.loads(printed.stdout) == expected, step
+    finally:
+        sys.path.remove(str(project))
+        sys.modules.pop("program", None)

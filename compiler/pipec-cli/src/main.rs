@@ -85,6 +85,20 @@ enum Command {
     },
     /// Print the JSON Schema of the native pipeline format.
     Schema,
+    /// Write a DSPy saved program's instructions, field descriptions and demos into the
+    /// pipeline's steps (the file is printed, or rewritten with `--write`).
+    #[command(
+        after_help = "Refusals: P0833 (another dspy version), P0834 (keys that do not match the steps), P0835 (field count), P0836 (field order), P0837 (not a saved program), P0838 (cannot be written).\n\nExit status: 0 imported, 1 refused, 2 for a usage or I/O problem.\n\nExample:\n  pipec import-dspy qa_dspy/optimized.json qa.pipec.yaml --write"
+    )]
+    ImportDspy {
+        /// The JSON file `program.save(...)` wrote.
+        saved: std::path::PathBuf,
+        /// The pipeline file it was built from.
+        file: std::path::PathBuf,
+        /// Rewrite the file in place instead of printing it.
+        #[arg(long)]
+        write: bool,
+    },
     /// Build the pipeline with a back-end: `--target dspy` writes a Python project for
     /// dspy 3.4.1 (signatures, a module, run.py, optimize.py).
     #[command(
@@ -207,6 +221,9 @@ fn main() -> ExitCode {
             options: runtime.options(),
         }),
         Command::Schema => commands::schema::run(),
+        Command::ImportDspy { saved, file, write } => {
+            commands::import_dspy::run(&saved, &file, write)
+        }
         Command::Build { file, target, out } => commands::build::run(&file, target, out.as_ref()),
         Command::Prompt {
             file,

@@ -157,6 +157,12 @@ codes! {
     P0830 "demo-value-type" Error;
     P0831 "unknown-eval-reference" Error;
     P0832 "cannot-build-for-dspy" Error;
+    P0833 "saved-dspy-version" Error;
+    P0834 "saved-key-mismatch" Error;
+    P0835 "saved-field-count" Error;
+    P0836 "saved-field-order" Error;
+    P0837 "invalid-saved-program" Error;
+    P0838 "cannot-import-into" Error;
 }
 
 impl Code {

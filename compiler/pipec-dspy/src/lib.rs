@@ -12,6 +12,7 @@
 
 mod decls;
 mod expr;
+pub mod import;
 mod module;
 mod project;
 pub mod python;

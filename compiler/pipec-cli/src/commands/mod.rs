@@ -4,6 +4,7 @@ pub mod build;
 pub mod build_dspy;
 pub mod check;
 pub mod explain;
+pub mod import_dspy;
 pub mod prompt;
 pub mod replay;
 pub mod run;
