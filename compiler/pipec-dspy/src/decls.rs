@@ -35,7 +35,8 @@ pub fn types(defs: &[TypeDef], imports: &mut Imports) -> String {
                 out.push_str(&format!("class {name}(pydantic.BaseModel):\n"));
                 match &def.desc {
                     Some(desc) => out.push_str(&format!("    {}\n", string(desc))),
-                    None => out.push_str("    pass\n"),
+                    None if fields.is_empty() => out.push_str("    pass\n"),
+                    None => {}
                 }
                 for field in fields {
                     let ty = annotation(&field.ty.ty, imports);

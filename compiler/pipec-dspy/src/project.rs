@@ -341,8 +341,17 @@ fn module_context(
         .filter(|i| !i.has_default() && !i.ty.ty.accepts_none())
         .map(|i| string(&i.name.text))
         .collect();
-    let models: Vec<String> = pipeline
-        .models
+    // The root's LMs cover the models of every pipeline of the program (a called file's
+    // steps name its own `models:`); the first declaration of a name wins.
+    let mut declared: Vec<&pipec_ir::Model> = Vec::new();
+    for unit in names.units {
+        for model in &unit.pipeline.models {
+            if !declared.iter().any(|m| m.name.text == model.name.text) {
+                declared.push(model);
+            }
+        }
+    }
+    let models: Vec<String> = declared
         .iter()
         .map(|m| {
             let mut settings = serde_json::Map::new();
