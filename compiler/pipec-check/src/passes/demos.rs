@@ -123,10 +123,14 @@ fn check_demo(
     }
 }
 
-/// pydantic's message without its title line and `[type=...]` details: the first
-/// problem, such as "Input should be a valid number, unable to parse string as a number".
+/// pydantic's first problem without its title, location and `[type=...]` details, such
+/// as "Input should be a valid number, unable to parse string as a number".
 fn first_line(text: &str) -> String {
-    let line = text.lines().nth(1).unwrap_or(text).trim();
-    let line = line.split(" [type=").next().unwrap_or(line);
-    line.to_owned()
+    let line = text
+        .lines()
+        .skip(1)
+        .find(|l| l.starts_with("  "))
+        .unwrap_or(text)
+        .trim();
+    line.split(" [type=").next().unwrap_or(line).to_owned()
 }
