@@ -4,11 +4,12 @@ ChatAdapter messages for the optimized predictors are what `pipec prompt` prints
 saved demos and instructions are written into the pipeline."""
 
 import json
+import subprocess
 import sys
 
 import dspy
 
-from conftest import build, pipec, run_project
+from conftest import PIPEC, build, pipec, run_project
 
 PIPELINE = """pipec: 1
 name: qa
@@ -120,3 +121,31 @@ def test_copro_instructions_import_and_match_dspy(fake, tmp_path):
     finally:
         sys.path.remove(str(project))
         sys.modules.pop("program", None)
+
+
+def test_pipec_run_of_the_imported_pipeline_sends_what_the_optimized_dspy_program_sends(fake, tmp_path):
+    source, project = make(tmp_path)
+    done = run_project(project, "optimize.py", "--optimizer", "bootstrap", "--save", "optimized.json", *flags(fake))
+    assert done.returncode == 0, done.stderr
+    assert pipec("import-dspy", project / "optimized.json", source, "--write").returncode == 0
+    inputs = json.dumps({"question": "What color is the sea?"})
+
+    fake.reset()
+    dspy_run = run_project(project, "run.py", "--load", "optimized.json", "--inputs", inputs, *flags(fake))
+    assert dspy_run.returncode == 0, dspy_run.stderr
+    sent_by_dspy = [r["body"]["messages"] for r in fake.requests() if r["method"] == "POST"]
+
+    fake.reset()
+    env = {"OPENAI_BASE_URL": fake.base, "OPENAI_API_KEY": "test-key", "PATH": "/usr/bin:/bin"}
+    pipec_run = subprocess.run(
+        [str(PIPEC), "run", str(source), "--inputs", inputs, "--db", str(tmp_path / "runs.sqlite")],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
+    assert pipec_run.returncode == 0, pipec_run.stderr
+    sent_by_pipec = [r["body"]["messages"] for r in fake.requests() if r["method"] == "POST"]
+
+    assert len(sent_by_dspy) == 2
+    assert sent_by_pipec == sent_by_dspy
