@@ -108,6 +108,36 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "P0717",
         "compiler/pipec-cli/tests/run/durability.rs::ctrl_c_cancels_cleanly_and_the_run_resumes",
     ),
+    // `pipec build --target dspy`'s refusals.
+    (
+        "P0832",
+        "compiler/pipec-cli/tests/build_dspy.rs::what_dspy_cannot_express_is_refused_with_p0832",
+    ),
+    // `pipec import-dspy`'s refusals: an error fixture each in pipec-cli/tests/import_dspy/.
+    (
+        "P0833",
+        "compiler/pipec-cli/tests/import_dspy.rs::another_dspy_version_is_p0833",
+    ),
+    (
+        "P0834",
+        "compiler/pipec-cli/tests/import_dspy.rs::keys_that_match_no_step_are_p0834",
+    ),
+    (
+        "P0835",
+        "compiler/pipec-cli/tests/import_dspy.rs::a_different_field_count_is_p0835",
+    ),
+    (
+        "P0836",
+        "compiler/pipec-cli/tests/import_dspy.rs::a_different_field_order_is_p0836",
+    ),
+    (
+        "P0837",
+        "compiler/pipec-cli/tests/import_dspy.rs::a_file_that_is_not_a_saved_program_is_p0837",
+    ),
+    (
+        "P0838",
+        "compiler/pipec-cli/tests/import_dspy.rs::dsl_files_are_not_edited_p0838",
+    ),
     // `pipec prompt`'s refusals: its CLI tests trigger each one.
     (
         "P0718",

@@ -99,6 +99,35 @@ enum Command {
         #[arg(long, value_enum, default_value_t = EmitFormat::Yaml)]
         format: EmitFormat,
     },
+    /// Write a DSPy saved program's instructions, field descriptions and demos into the
+    /// pipeline's steps (the file is printed, or rewritten with `--write`).
+    #[command(
+        after_help = "Refusals: P0833 (another dspy version), P0834 (keys that do not match the steps), P0835 (field count), P0836 (field order), P0837 (not a saved program), P0838 (cannot be written).\n\nExit status: 0 imported, 1 refused, 2 for a usage or I/O problem.\n\nExample:\n  pipec import-dspy qa_dspy/optimized.json qa.pipec.yaml --write"
+    )]
+    ImportDspy {
+        /// The JSON file `program.save(...)` wrote.
+        saved: std::path::PathBuf,
+        /// The pipeline file it was built from.
+        file: std::path::PathBuf,
+        /// Rewrite the file in place instead of printing it.
+        #[arg(long)]
+        write: bool,
+    },
+    /// Build the pipeline with a back-end: `--target dspy` writes a Python project for
+    /// dspy 3.4.1 (signatures, a module, run.py, optimize.py).
+    #[command(
+        after_help = "The file is checked first and refused if it has errors; what DSPy cannot express is P0832.\n\nExit status: 0 written, 1 refused, 2 for a usage or I/O problem.\n\nExample:\n  pipec build examples/rag_qa.pipec.yaml --target dspy -o rag_qa_dspy"
+    )]
+    Build {
+        /// The pipeline file.
+        file: std::path::PathBuf,
+        /// The back-end.
+        #[arg(long, value_enum)]
+        target: commands::build::Target,
+        /// The output directory (default: `<pipeline name>_dspy`).
+        #[arg(short = 'o', long = "out", value_name = "DIR")]
+        out: Option<std::path::PathBuf>,
+    },
     /// Print the exact messages a predict-like step sends (DSPy 3.4.1's ChatAdapter), as
     /// JSON `[{"role", "content"}]`.
     #[command(
@@ -218,6 +247,10 @@ fn main() -> ExitCode {
             options: runtime.options(),
         }),
         Command::Schema => commands::schema::run(),
+        Command::ImportDspy { saved, file, write } => {
+            commands::import_dspy::run(&saved, &file, write)
+        }
+        Command::Build { file, target, out } => commands::build::run(&file, target, out.as_ref()),
         Command::Prompt {
             file,
             step,

@@ -93,6 +93,9 @@ codes! {
     P0115 "unimplemented-step-type" Error;
     P0116 "step-not-allowed-here" Warning;
     P0117 "duplicate-name" Error;
+    // Demos on predict-like steps (the DSPy back-end's few-shot examples).
+    P0118 "unknown-demo-field" Error;
+    P0119 "incomplete-demo" Warning;
     // Names and expressions.
     P0200 "expression-syntax" Error;
     P0201 "unsupported-template" Warning;
@@ -176,6 +179,16 @@ codes! {
     P0825 "step-renamed" Warning;
     P0826 "empty-step-dropped" Warning;
     P0827 "body-variable-out-of-scope" Warning;
+    // The DSPy back-end: demo values, `eval:`, `pipec build --target dspy`, `pipec import-dspy`.
+    P0830 "demo-value-type" Error;
+    P0831 "unknown-eval-reference" Error;
+    P0832 "cannot-build-for-dspy" Error;
+    P0833 "saved-dspy-version" Error;
+    P0834 "saved-key-mismatch" Error;
+    P0835 "saved-field-count" Error;
+    P0836 "saved-field-order" Error;
+    P0837 "invalid-saved-program" Error;
+    P0838 "cannot-import-into" Error;
 }
 
 impl Code {

@@ -1,8 +1,11 @@
 //! One module per subcommand.
 
+pub mod build;
+pub mod build_dspy;
 pub mod check;
 pub mod explain;
 pub mod migrate;
+pub mod import_dspy;
 pub mod prompt;
 pub mod replay;
 pub mod run;

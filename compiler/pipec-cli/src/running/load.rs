@@ -5,7 +5,7 @@ use std::path::Path;
 
 use pipec_check::driver::resolve_relative;
 use pipec_check::{CheckResult, check};
-use pipec_diagnostics::{FileId, SourceMap};
+use pipec_diagnostics::{FileId, SourceMap, Span};
 use pipec_ir::{PipelineSource, Step, StepKind};
 use pipec_runtime::executor::Program;
 
@@ -37,7 +37,6 @@ impl Loaded {
     /// `file:` path names. `None` when the file holds no pipeline.
     #[must_use]
     pub fn program(&self) -> Option<Program> {
-        let sources = &self.checked.sources;
         let mut pipelines = self
             .checked
             .pipelines
@@ -49,18 +48,33 @@ impl Loaded {
             program.add_file(pipeline.clone());
         }
         // pipeline_ex steps read their raw mappings from the text.
-        for (id, file) in sources.iter() {
+        for (id, file) in self.checked.sources.iter() {
             program.add_source(id, file.name(), file.text());
         }
-        for (_, pipeline) in self
+        for (span, id) in self.calls() {
+            program.add_call(span, id);
+        }
+        Some(program)
+    }
+
+    /// Every `file:` path of every checked pipeline (by its span) with the file it names.
+    #[must_use]
+    pub fn calls(&self) -> Vec<(Span, FileId)> {
+        let mut calls = Vec::new();
+        for pipeline in self
             .checked
             .pipelines
             .iter()
-            .filter_map(|(id, p)| Some((*id, p.as_ref()?)))
+            .filter_map(|(_, p)| p.as_ref())
         {
-            add_calls(&mut program, sources, pipeline.file, &pipeline.steps);
+            add_calls(
+                &mut calls,
+                &self.checked.sources,
+                pipeline.file,
+                &pipeline.steps,
+            );
         }
-        Some(program)
+        calls
     }
 
     /// A hash of every source file's text, in the order the checker read them: equal
@@ -80,7 +94,7 @@ impl Loaded {
     }
 }
 
-fn add_calls(program: &mut Program, sources: &SourceMap, file: FileId, steps: &[Step]) {
+fn add_calls(calls: &mut Vec<(Span, FileId)>, sources: &SourceMap, file: FileId, steps: &[Step]) {
     let from = sources
         .get(file)
         .map(|f| f.name().to_owned())
@@ -93,21 +107,21 @@ fn add_calls(program: &mut Program, sources: &SourceMap, file: FileId, steps: &[
             } => {
                 let target = resolve_relative(&from, &path.text);
                 if let Some((id, _)) = sources.iter().find(|(_, f)| f.name() == target) {
-                    program.add_call(path.span, id);
+                    calls.push((path.span, id));
                 }
             }
             StepKind::Pipeline {
                 source: PipelineSource::Inline(inner),
                 ..
-            } => add_calls(program, sources, file, &inner.steps),
+            } => add_calls(calls, sources, file, &inner.steps),
             StepKind::Branch { cases, default } => {
                 for case in cases {
-                    add_calls(program, sources, file, &case.steps);
+                    add_calls(calls, sources, file, &case.steps);
                 }
-                add_calls(program, sources, file, default);
+                add_calls(calls, sources, file, default);
             }
             StepKind::Map { steps, .. } | StepKind::Loop { steps, .. } => {
-                add_calls(program, sources, file, steps);
+                add_calls(calls, sources, file, steps);
             }
             _ => {}
         }

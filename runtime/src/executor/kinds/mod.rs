@@ -60,7 +60,16 @@ pub async fn execute(
             module,
             signature,
             with,
-        } => predict::run(run, frame, step, key, module, signature, with, &scope).await,
+            demos,
+        } => {
+            let call = predict::Call {
+                module,
+                signature,
+                with,
+                demos,
+            };
+            predict::run(run, frame, step, key, call, &scope).await
+        }
         StepKind::Map { .. } => map::run(run, frame, step, key, &scope).await,
         StepKind::Loop { .. } => repeat::run(run, frame, step, key).await,
         StepKind::Branch { cases, default } => {
