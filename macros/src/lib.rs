@@ -9,6 +9,7 @@
 //! depends on both.
 
 mod signature_string;
+mod signature_struct;
 mod type_tokens;
 
 use proc_macro::TokenStream;
@@ -19,4 +20,14 @@ use proc_macro::TokenStream;
 #[proc_macro]
 pub fn signature(input: TokenStream) -> TokenStream {
     signature_string::expand(input.into()).into()
+}
+
+/// A struct as a DSPy signature: the doc comment is the instructions, `#[input]` and
+/// `#[output(desc = "...")]` mark the fields, and `Struct::signature()` returns the
+/// `pipec_adapter::Signature`. Field types: `String` → `str`, integers → `int`, `f32`/`f64`
+/// → `float`, `bool`, `Vec<T>` → `list[T]`, `Option<T>` → `Optional[T]`,
+/// `HashMap`/`BTreeMap<String, T>` → `dict[str, T]`.
+#[proc_macro_attribute]
+pub fn signature_struct(args: TokenStream, item: TokenStream) -> TokenStream {
+    signature_struct::expand(args.into(), item.into()).into()
 }

@@ -71,3 +71,54 @@ fn untyped_fields_are_str_as_in_dspy() {
         "Given the fields `question`, produce the fields `answer`."
     );
 }
+
+/// Answer the question from the context.
+#[allow(dead_code)]
+#[pipec_macros::signature_struct]
+struct Answer {
+    #[input]
+    question: String,
+    #[input(desc = "Relevant passages")]
+    context: Vec<String>,
+    #[output]
+    answer: String,
+    #[output(desc = "From 0 to 1")]
+    confidence: Option<f64>,
+    #[output]
+    counts: std::collections::BTreeMap<String, Vec<u32>>,
+}
+
+#[test]
+fn signature_struct_matches_the_yaml_pipeline() {
+    let yaml = "pipec: 1\nname: qa\ninputs:\n  question: str\nmodels:\n  m: {provider: openai, model: gpt-4o-mini}\nsignatures:\n  answer:\n    instructions: Answer the question from the context.\n    inputs:\n      question: str\n      context: {type: \"list[str]\", desc: \"Relevant passages\"}\n    outputs:\n      answer: str\n      confidence: {type: \"Optional[float]\", desc: \"From 0 to 1\"}\n      counts: \"dict[str, list[int]]\"\nsteps:\n  - id: answer\n    kind: predict\n    model: m\n    signature: answer\n    with: {question: \"{{ inputs.question }}\", context: \"{{ [inputs.question] }}\"}\n";
+    let result = check(
+        vec![InputFile {
+            name: "qa.pipec.yaml".into(),
+            bytes: yaml.as_bytes().to_vec(),
+        }],
+        &mut MemoryLoader::new(),
+    );
+    assert_eq!(result.error_count(), 0, "{:?}", result.diagnostics);
+    let Some(Some(pipeline)) = result.pipelines.first().map(|p| p.1.as_ref()) else {
+        panic!("no pipeline");
+    };
+    let from_yaml = match step_signature(pipeline, &pipeline.steps[0]) {
+        Ok(signature) => signature,
+        Err(e) => panic!("{e}"),
+    };
+    let from_struct = Answer::signature();
+    let types = TypeDefs::default();
+    let inputs = match json::loads(r#"{"question": "Why?", "context": ["one"]}"#) {
+        Ok(Value::Object(map)) => map,
+        other => panic!("{other:?}"),
+    };
+    for adapter in [Adapter::Chat, Adapter::Json] {
+        let a = format(adapter, &from_struct, &types, &[], &inputs).expect("formats");
+        let b = format(adapter, &from_yaml, &types, &[], &inputs).expect("formats");
+        assert_eq!(a, b);
+    }
+    assert_eq!(
+        from_struct.effective_instructions(),
+        "Answer the question from the context."
+    );
+}
