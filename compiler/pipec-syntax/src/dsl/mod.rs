@@ -31,6 +31,7 @@ mod fast;
 mod grammar;
 mod keywords;
 mod parse;
+pub mod print;
 pub mod scan;
 mod settings;
 mod steps;
