@@ -19,7 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "pipec",
     version,
-    about = "A compiler for declarative LLM pipelines: check, run, replay, prompt, explain, schema.",
+    about = "A compiler for declarative LLM pipelines: check, run, replay, prompt, fmt, convert, explain, schema.",
     after_help = "Examples:\n  pipec check examples/code_review.pipec.yaml\n  pipec check pipelines/ --format json\n  pipec run examples/router.pipec.yaml --input ticket=\"The app crashes on login\"\n  pipec prompt examples/rag_qa.pipec.yaml --step answer --inputs '{\"question\": \"Why?\", \"context\": \"...\"}'\n  pipec explain P0202\n  pipec schema > pipec.schema.json"
 )]
 struct Cli {
@@ -85,6 +85,18 @@ enum Command {
     },
     /// Print the JSON Schema of the native pipeline format.
     Schema,
+    /// Format `.pipe` files in place (directories are searched recursively for `.pipe`).
+    #[command(
+        after_help = "A file with syntax errors is not rewritten; its diagnostics are printed as `pipec check` prints them.\n\nExit status: 0 formatted (with --check: nothing would change), 1 a file would change (--check; each is listed) or has syntax errors, 2 for a usage or I/O problem.\n\nExamples:\n  pipec fmt examples/\n  pipec fmt --check pipelines/"
+    )]
+    Fmt {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// Change nothing: list the files that are not formatted, exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the exact messages a predict-like step sends (DSPy 3.4.1's ChatAdapter), as
     /// JSON `[{"role", "content"}]`.
     #[command(
@@ -192,6 +204,7 @@ fn main() -> ExitCode {
             options: runtime.options(),
         }),
         Command::Schema => commands::schema::run(),
+        Command::Fmt { paths, check } => commands::fmt::run(&paths, check),
         Command::Prompt {
             file,
             step,

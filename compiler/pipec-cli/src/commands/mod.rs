@@ -2,6 +2,7 @@
 
 pub mod check;
 pub mod explain;
+pub mod fmt;
 pub mod prompt;
 pub mod replay;
 pub mod run;

@@ -28,6 +28,7 @@ mod decls;
 mod desugar;
 mod desugar_steps;
 mod fast;
+pub mod from_document;
 mod grammar;
 mod keywords;
 mod parse;

@@ -15,7 +15,11 @@ impl Printer<'_> {
     }
 
     fn item(&mut self, item: &Item) {
-        self.maybe_docs(item.docs.as_ref());
+        match &item.kind {
+            // A step holds its doc comment itself.
+            ItemKind::Step(step) if step.docs.is_some() => {}
+            _ => self.maybe_docs(item.docs.as_ref()),
+        }
         let close = item.span.end.saturating_sub(1);
         match &item.kind {
             ItemKind::Pipeline(decl) => {

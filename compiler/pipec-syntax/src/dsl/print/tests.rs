@@ -27,3 +27,14 @@ fn files_with_errors_are_refused() {
     assert!(format_pipe(FileId(0), "pipeline p\nstep = \n").is_err());
     assert!(format_pipe(FileId(0), "").is_err());
 }
+
+#[test]
+fn doc_comments_are_printed_once_and_blocks_break_long_lists() {
+    let text = "/// The pipe.\npipeline p\n/// Ask.\n/// Twice.\nstep ask = predict \"question -> answer\"(question = \"What is the meaning of life, the universe and everything?\", style = inputs.style)\n";
+    let once = fmt(text);
+    assert_eq!(
+        once,
+        "/// The pipe.\npipeline p\n/// Ask.\n/// Twice.\nstep ask = predict \"question -> answer\"(\n    question = \"What is the meaning of life, the universe and everything?\",\n    style = inputs.style,\n)\n"
+    );
+    assert_eq!(fmt(&once), once);
+}
