@@ -1,7 +1,8 @@
 //! `pipec fmt`'s printer on every `.pipe` file of the repository (examples, check
 //! fixtures, fuzz regressions) that parses without errors: formatting twice gives what
 //! formatting once gives, and the formatted file lowers to the same IR with the same
-//! diagnostic codes as the original.
+//! diagnostic codes as the original. `tests/fmt/messy.pipe`, badly formatted on purpose and
+//! full of comments, is snapshotted formatted (`snapshots/fmt/`).
 
 #![allow(
     clippy::unwrap_used,
@@ -18,7 +19,11 @@ use pipec_syntax::dsl::print::format_pipe;
 fn pipe_files() -> Vec<(std::path::PathBuf, String)> {
     let root = support::repo_root();
     let mut out = Vec::new();
-    for dir in ["examples", "compiler/pipec-check/tests/fixtures"] {
+    for dir in [
+        "examples",
+        "compiler/pipec-check/tests/fixtures",
+        "compiler/pipec-check/tests/fmt",
+    ] {
         let dir = root.join(dir);
         for rel in support::files_under(&dir) {
             if rel.ends_with(".pipe") {
@@ -67,4 +72,15 @@ fn fmt_is_idempotent_and_keeps_the_ir_of_every_pipe_file() {
         );
     }
     assert!(formatted >= 10, "only {formatted} .pipe files formatted");
+}
+
+#[test]
+fn a_badly_formatted_file_with_comments_formats_as_snapshotted() {
+    let path = support::repo_root().join("compiler/pipec-check/tests/fmt/messy.pipe");
+    let text = std::fs::read_to_string(path).unwrap();
+    let formatted = format_pipe(FileId(0), &text).unwrap();
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(support::repo_root().join("snapshots/fmt"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("messy", formatted));
 }

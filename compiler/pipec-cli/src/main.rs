@@ -89,6 +89,20 @@ enum Command {
     #[command(
         after_help = "A file with syntax errors is not rewritten; its diagnostics are printed as `pipec check` prints them.\n\nExit status: 0 formatted (with --check: nothing would change), 1 a file would change (--check; each is listed) or has syntax errors, 2 for a usage or I/O problem.\n\nExamples:\n  pipec fmt examples/\n  pipec fmt --check pipelines/"
     )]
+    /// Convert a native pipeline between YAML, JSON and the `.pipe` DSL.
+    #[command(
+        after_help = "The file is checked first: a file with errors is refused with its diagnostics, and a pipeline_ex (`workflow:`) file is P0800 (use `pipec migrate`). `--to json` is the normalized native form (docs/native-format.md, \"Converting between forms\").\n\nExit status: 0 converted, 1 refused, 2 for a usage or I/O problem.\n\nExamples:\n  pipec convert examples/code_review.pipec.yaml --to pipe\n  pipec convert examples/code_review.pipe --to json -o code_review.pipec.json"
+    )]
+    Convert {
+        /// The pipeline file (YAML, JSON or `.pipe`).
+        file: std::path::PathBuf,
+        /// The form to write.
+        #[arg(long, value_enum)]
+        to: ConvertTarget,
+        /// Write to this file instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<std::path::PathBuf>,
+    },
     Fmt {
         /// Files or directories.
         #[arg(required = true)]
@@ -124,6 +138,17 @@ enum AdapterChoice {
     Chat,
     /// `dspy.JSONAdapter`.
     Json,
+}
+
+/// The forms `convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ConvertTarget {
+    /// Native YAML.
+    Yaml,
+    /// Native JSON, normalized.
+    Json,
+    /// The `.pipe` DSL.
+    Pipe,
 }
 
 /// Options of `run` and `replay`.
@@ -205,6 +230,14 @@ fn main() -> ExitCode {
         }),
         Command::Schema => commands::schema::run(),
         Command::Fmt { paths, check } => commands::fmt::run(&paths, check),
+        Command::Convert { file, to, output } => {
+            let to = match to {
+                ConvertTarget::Yaml => pipec_syntax::convert::Target::Yaml,
+                ConvertTarget::Json => pipec_syntax::convert::Target::Json,
+                ConvertTarget::Pipe => pipec_syntax::convert::Target::Pipe,
+            };
+            commands::convert::run(&file, to, output.as_ref())
+        }
         Command::Prompt {
             file,
             step,
