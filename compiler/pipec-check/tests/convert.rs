@@ -15,8 +15,14 @@ mod support;
 use std::path::Path;
 
 use pipec_diagnostics::FileId;
+use pipec_ir::Pipeline;
 use pipec_syntax::SourceFormat;
-use pipec_syntax::convert::{Target, convert};
+use pipec_syntax::convert::Target;
+
+/// Convert as `pipec convert` does (JSON from the checked IR).
+fn convert(text: &str, format: SourceFormat, to: Target, ir: &Pipeline) -> Option<String> {
+    pipec_ir::normalize::convert(FileId(0), text, format, to, ir)
+}
 
 const TARGETS: [(Target, &str); 3] = [
     (Target::Yaml, ".pipec.yaml"),
@@ -65,8 +71,14 @@ fn round_trips(dir: &Path, rel: &str) -> bool {
         return false;
     }
     let format = SourceFormat::from_file_name(rel);
+    let pipeline = support::pipeline(
+        rel,
+        text.clone().into_bytes(),
+        &mut support::loader_for(dir),
+    )
+    .unwrap();
     for (target, ext) in TARGETS {
-        let there = convert(FileId(0), &text, format, target)
+        let there = convert(&text, format, target, &pipeline)
             .unwrap_or_else(|| panic!("{rel} does not convert to {ext}"));
         let there_name = format!("{}{ext}", stem(rel));
         let mut loader = support::loader_for(dir);
@@ -75,11 +87,17 @@ fn round_trips(dir: &Path, rel: &str) -> bool {
         let context = format!("{rel} → {there_name}\n{there}");
         assert_eq!(codes, checker_codes(there_codes), "{context}");
         support::assert_same(&context, &ir, there_ir.as_deref().unwrap_or(""));
+        let there_pipeline = support::pipeline(
+            &there_name,
+            there.clone().into_bytes(),
+            &mut support::loader_for(dir),
+        )
+        .unwrap();
         let back = convert(
-            FileId(0),
             &there,
             SourceFormat::from_file_name(&there_name),
             target_of(rel),
+            &there_pipeline,
         )
         .unwrap_or_else(|| panic!("{there_name} does not convert back"));
         let mut loader = support::loader_for(dir);
@@ -150,8 +168,14 @@ fn snapshots_of_every_example_in_every_form() {
                 continue;
             }
             let text = std::fs::read_to_string(dir.join(&rel)).unwrap();
+            let pipeline = support::pipeline(
+                &rel,
+                text.clone().into_bytes(),
+                &mut support::loader_for(&dir),
+            )
+            .unwrap();
             for (target, ext) in TARGETS {
-                let out = convert(FileId(0), &text, SourceFormat::Yaml, target).unwrap();
+                let out = convert(&text, SourceFormat::Yaml, target, &pipeline).unwrap();
                 let name = format!("{}{}", stem(&rel).replace('/', "__"), ext.replace('.', "_"));
                 insta::assert_snapshot!(name, out);
             }

@@ -71,6 +71,22 @@ pub fn lower(
     (ir, codes)
 }
 
+/// Check `bytes` as the file `name`: its pipeline, when it lowered.
+pub fn pipeline(
+    name: &str,
+    bytes: Vec<u8>,
+    loader: &mut MemoryLoader,
+) -> Option<pipec_ir::Pipeline> {
+    let result = check(
+        vec![InputFile {
+            name: name.to_owned(),
+            bytes,
+        }],
+        loader,
+    );
+    result.pipelines.into_iter().next().and_then(|(_, p)| p)
+}
+
 /// Panic with the first differing lines of two renderings.
 pub fn assert_same(what: &str, a: &str, b: &str) {
     if a == b {

@@ -12,8 +12,9 @@ use pipec_check::check;
 use pipec_diagnostics::render::{ColorChoice, render_human};
 use pipec_diagnostics::{Code, Diagnostic, SourceMap};
 use pipec_ir::Dialect;
+use pipec_ir::normalize::convert;
 use pipec_syntax::SourceFormat;
-use pipec_syntax::convert::{Target, convert};
+use pipec_syntax::convert::Target;
 
 use super::check::human_report;
 use crate::disk::{DiskLoader, collect_inputs};
@@ -49,7 +50,11 @@ pub fn run(file: &Path, to: Target, out: Option<&PathBuf>) -> ExitCode {
     {
         return refuse_pipeline_ex(&result.sources, *id, &text, format, &name);
     }
-    let Some(converted) = convert(*id, &text, format, to) else {
+    let Some(pipeline) = pipeline else {
+        eprintln!("error: `{name}` holds no pipeline");
+        return ExitCode::from(1);
+    };
+    let Some(converted) = convert(*id, &text, format, to, pipeline) else {
         eprintln!("error: `{name}` holds no pipeline");
         return ExitCode::from(1);
     };
