@@ -182,3 +182,37 @@ fn snapshots_of_every_example_in_every_form() {
         }
     });
 }
+
+#[test]
+fn yaml_comments_are_kept_in_the_pipe_form() {
+    let dir = support::repo_root().join("compiler/pipec-check/tests/convert");
+    assert!(round_trips(&dir, "commented.pipec.yaml"));
+    let text = std::fs::read_to_string(dir.join("commented.pipec.yaml")).unwrap();
+    let pipeline = support::pipeline(
+        "commented.pipec.yaml",
+        text.clone().into_bytes(),
+        &mut support::loader_for(&dir),
+    )
+    .unwrap();
+    let out = convert(&text, SourceFormat::Yaml, Target::Pipe, &pipeline).unwrap();
+    // Every comment of the YAML file is in the `.pipe` file; `#` inside strings is text.
+    for line in text.lines() {
+        if let Some(at) = line
+            .find(" #")
+            .map(|i| i + 1)
+            .or(line.starts_with('#').then_some(0))
+        {
+            let comment = &line[at + 1..];
+            if !line.contains('"') && !line.contains("Review") {
+                assert!(
+                    out.contains(&format!("//{comment}")),
+                    "lost `{comment}`:\n{out}"
+                );
+            }
+        }
+    }
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(support::repo_root().join("snapshots/convert"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!("commented_pipe", out));
+}

@@ -9,8 +9,8 @@
 
 use pipec_diagnostics::FileId;
 
-use crate::dsl::from_document::document_to_ast;
-use crate::dsl::print::{format_pipe, print};
+use crate::dsl::from_document::{document_to_ast, yaml_comments};
+use crate::dsl::print::{format_pipe, print_converted};
 use crate::emit::{to_json, to_yaml};
 use crate::{SourceFormat, parse};
 
@@ -36,8 +36,11 @@ pub fn convert(file: FileId, text: &str, from: SourceFormat, to: Target) -> Opti
         Target::Yaml => to_yaml(&document),
         Target::Json => to_json(&document),
         Target::Pipe => {
-            let (ast, src) = document_to_ast(&document);
-            print(&ast, &src)
+            let mut ast = document_to_ast(&document);
+            if from == SourceFormat::Yaml {
+                ast.comments = yaml_comments(text, &document);
+            }
+            print_converted(&ast, text)
         }
     })
 }

@@ -10,7 +10,10 @@
 //! The document must be a native one that checks without errors; anything else is
 //! converted as far as it goes.
 
+mod comments;
 mod steps;
+
+pub use comments::yaml_comments;
 
 use pipec_diagnostics::{FileId, Span};
 
@@ -21,49 +24,14 @@ use super::ast::{
 };
 use crate::node::{Document, NodeKind, NodeRef};
 
-/// The syntax tree of the pipeline `doc` holds, and the text its spans point into: a
-/// synthetic text whose only purpose is to place blank lines between the top-level items
-/// (between sections, and around every item that is more than one line), which the
-/// printer keeps as it keeps a file's blank lines.
+/// The syntax tree of the pipeline `doc` holds. Its spans are the document's (the span of
+/// the node each statement comes from), so that comments collected from the source text
+/// ([`yaml_comments`]) print next to the statement they were next to.
 #[must_use]
-pub fn document_to_ast(doc: &Document) -> (PipeFile, String) {
-    let mut items = pipeline_items(doc.root(), true);
-    let mut src = String::new();
-    let mut previous: Option<(std::mem::Discriminant<ItemKind>, bool)> = None;
-    for item in &mut items {
-        let this = (std::mem::discriminant(&item.kind), one_liner(&item.kind));
-        let blank = previous.is_some_and(|(kind, short)| !(short && this.1 && kind == this.0));
-        src.push_str(if blank { "\n\n" } else { "\n" });
-        let start = u32::try_from(src.len()).unwrap_or(u32::MAX);
-        src.push('x');
-        item.span = Span::new(FileId(0), start, start + 1);
-        if let Some(docs) = &mut item.docs {
-            docs.span = item.span;
-        }
-        if let ItemKind::Step(step) = &mut item.kind {
-            step.span = item.span;
-            if let Some(docs) = &mut step.docs {
-                docs.span = item.span;
-            }
-        }
-        previous = Some(this);
-    }
-    (
-        PipeFile {
-            items,
-            comments: Vec::new(),
-        },
-        src,
-    )
-}
-
-/// Whether an item prints on one line (items of the same kind that do stay together).
-fn one_liner(kind: &ItemKind) -> bool {
-    match kind {
-        ItemKind::Input(_) | ItemKind::Output(_) | ItemKind::Pipeline(_) => true,
-        ItemKind::Signature(decl) => matches!(decl.def, SignatureDef::Text(_)),
-        ItemKind::Enum(_) => true,
-        _ => false,
+pub fn document_to_ast(doc: &Document) -> PipeFile {
+    PipeFile {
+        items: pipeline_items(doc.root(), true),
+        comments: Vec::new(),
     }
 }
 
@@ -75,7 +43,8 @@ pub(crate) fn pipeline_items(root: NodeRef<'_>, header: bool) -> Vec<Item> {
         return items;
     };
     if header {
-        items.push(item(
+        items.push(item_at(
+            map.get("name").map_or(SPAN, |n| n.span()),
             docs(map.get("description")),
             ItemKind::Pipeline(PipelineDecl {
                 keyword: SPAN,
@@ -90,7 +59,8 @@ pub(crate) fn pipeline_items(root: NodeRef<'_>, header: bool) -> Vec<Item> {
             "inputs" => each(value, |name, node| {
                 // The parser gives an input's doc comment to the item and to its field.
                 let field = field(name, node);
-                items.push(item(
+                items.push(item_at(
+                    node.span(),
                     field.docs.clone(),
                     ItemKind::Input(InputDecl {
                         keyword: SPAN,
@@ -98,11 +68,19 @@ pub(crate) fn pipeline_items(root: NodeRef<'_>, header: bool) -> Vec<Item> {
                     }),
                 ));
             }),
-            "outputs" => each(value, |name, node| items.push(output(name, node))),
-            "types" => each(value, |name, node| items.push(type_decl(name, node))),
+            "outputs" => each(value, |name, node| {
+                let mut out = output(name, node);
+                out = item_at(node.span(), out.docs, out.kind);
+                items.push(out);
+            }),
+            "types" => each(value, |name, node| {
+                let decl = type_decl(name, node);
+                items.push(item_at(node.span(), decl.docs, decl.kind));
+            }),
             "signatures" => each(value, |name, node| {
                 let (docs, def) = signature_def(node);
-                items.push(item(
+                items.push(item_at(
+                    node.span(),
                     docs,
                     ItemKind::Signature(SignatureDecl {
                         keyword: SPAN,
@@ -111,15 +89,20 @@ pub(crate) fn pipeline_items(root: NodeRef<'_>, header: bool) -> Vec<Item> {
                     }),
                 ));
             }),
-            "models" => each(value, |name, node| items.push(model(name, node))),
-            "limits" => items.push(item(
+            "models" => each(value, |name, node| {
+                let decl = model(name, node);
+                items.push(item_at(node.span(), decl.docs, decl.kind));
+            }),
+            "limits" => items.push(item_at(
+                value.span(),
                 None,
                 ItemKind::Limits(ConfigDecl {
                     keyword: SPAN,
                     settings: settings(value),
                 }),
             )),
-            "defaults" => items.push(item(
+            "defaults" => items.push(item_at(
+                value.span(),
                 None,
                 ItemKind::Defaults(ConfigDecl {
                     keyword: SPAN,
@@ -129,11 +112,11 @@ pub(crate) fn pipeline_items(root: NodeRef<'_>, header: bool) -> Vec<Item> {
             "steps" => {
                 for step in value.as_seq().into_iter().flatten() {
                     let decl = steps::step(step);
-                    items.push(Item {
-                        docs: decl.docs.clone(),
-                        span: SPAN,
-                        kind: ItemKind::Step(decl),
-                    });
+                    items.push(item_at(
+                        step.span(),
+                        decl.docs.clone(),
+                        ItemKind::Step(decl),
+                    ));
                 }
             }
             // `pipec`, `name` and `description` are the header.
@@ -151,11 +134,18 @@ pub(crate) const SPAN: Span = Span {
 };
 
 fn item(docs: Option<Docs>, kind: ItemKind) -> Item {
-    Item {
-        docs,
-        span: SPAN,
-        kind,
+    item_at(SPAN, docs, kind)
+}
+
+/// An item for the node at `span`; its doc comment is placed at its start.
+pub(crate) fn item_at(span: Span, mut docs: Option<Docs>, kind: ItemKind) -> Item {
+    if let Some(docs) = &mut docs {
+        docs.span = Span {
+            end: span.start,
+            ..span
+        };
     }
+    Item { docs, span, kind }
 }
 
 /// Call `f` with each entry of a mapping.
@@ -227,7 +217,7 @@ pub(crate) fn value(node: NodeRef<'_>) -> Value {
             node.as_seq().into_iter().flatten().map(value).collect(),
             SPAN,
         ),
-        NodeKind::Map(_) => Value::Block(settings(node), SPAN),
+        NodeKind::Map(_) => Value::Block(settings(node), node.span()),
     }
 }
 
@@ -251,7 +241,7 @@ pub(crate) fn settings(node: NodeRef<'_>) -> Vec<Setting> {
             key: ident(key),
             value: Some(value(value_node)),
             docs: None,
-            span: SPAN,
+            span: value_node.span(),
         });
     });
     out
@@ -265,7 +255,7 @@ fn field(name: &str, node: NodeRef<'_>) -> Field {
         ty: None,
         constraints: Vec::new(),
         default: None,
-        span: SPAN,
+        span: node.span(),
     };
     match node.as_map() {
         Some(map) => {
@@ -286,7 +276,18 @@ fn field(name: &str, node: NodeRef<'_>) -> Field {
         }
         None => field.ty = Some(raw(&text_of(node))),
     }
+    at_start(&mut field.docs, node.span());
     field
+}
+
+/// Place a doc comment at the start of the node it documents.
+pub(crate) fn at_start(docs: &mut Option<Docs>, span: Span) {
+    if let Some(docs) = docs {
+        docs.span = Span {
+            end: span.start,
+            ..span
+        };
+    }
 }
 
 fn output(name: &str, node: NodeRef<'_>) -> Item {
@@ -378,7 +379,7 @@ pub(crate) fn signature_def(node: NodeRef<'_>) -> (Option<Docs>, SignatureDef) {
         if let Some(f) = map.get(key) {
             each(f, |n, v| fields.push(field(n, v)));
         }
-        (fields, SPAN)
+        (fields, map.get(key).map_or(SPAN, |n| n.span()))
     };
     (
         docs(map.get("instructions")),

@@ -3,6 +3,8 @@
 //! `until`/`while`), the nested statements (steps, cases, messages, operations, an inline
 //! signature or pipeline), and every other key as a `key value` setting.
 
+use pipec_diagnostics::Span;
+
 use super::{
     SPAN, docs, ident, pipeline_items, raw, signature_def, single_hole, str_lit, text_of,
     unwrap_hole, value,
@@ -27,7 +29,8 @@ pub(super) fn step(node: NodeRef<'_>) -> StepDecl {
             used.extend(["signature", "with"]);
             let signature = match get("signature") {
                 Some(sig) if sig.as_map().is_some() => {
-                    let (docs, def) = signature_def(sig);
+                    let (mut docs, def) = signature_def(sig);
+                    super::at_start(&mut docs, sig.span());
                     body.push(StepStmt::Signature(InlineSignature {
                         keyword: SPAN,
                         docs,
@@ -117,17 +120,23 @@ pub(super) fn step(node: NodeRef<'_>) -> StepDecl {
         for case in get("cases").and_then(NodeRef::as_seq).into_iter().flatten() {
             let c = case.as_map();
             body.push(StepStmt::Case(Case {
-                keyword: SPAN,
+                keyword: Span {
+                    end: case.span().start,
+                    ..case.span()
+                },
                 condition: c.and_then(|m| m.get("when")).map(|w| raw(&condition(w))),
                 body: steps(c.and_then(|m| m.get("steps"))),
-                block: SPAN,
+                block: case.span(),
             }));
         }
         if let Some(default) = get("default") {
             body.push(StepStmt::Default(Default {
-                keyword: SPAN,
+                keyword: Span {
+                    end: default.span().start,
+                    ..default.span()
+                },
                 body: steps(Some(default)),
-                block: SPAN,
+                block: default.span(),
             }));
         }
     }
@@ -152,20 +161,27 @@ pub(super) fn step(node: NodeRef<'_>) -> StepDecl {
             key: ident(&key),
             value: Some(value),
             docs: None,
-            span: SPAN,
+            span: v.span(),
         }));
     }
     settings_out.append(&mut body);
     settings_out.append(&mut nested);
+    let span = node.span();
     StepDecl {
-        docs: docs(get("description")),
-        span: SPAN,
+        docs: docs(get("description")).map(|mut d| {
+            d.span = Span {
+                end: span.start,
+                ..span
+            };
+            d
+        }),
+        span,
         keyword: SPAN,
         id: ident(&get("id").map(text_of).unwrap_or_default()),
         kind: ident(&kind),
         head,
         body: settings_out,
-        block: None,
+        block: Some(span),
     }
 }
 
@@ -291,10 +307,9 @@ fn operation(node: NodeRef<'_>) -> Op {
     }
     // The positional argument goes first.
     args.sort_by_key(|a| !matches!(a, OpArg::Positional(_)));
-    Op {
-        name: ident(&name),
-        args,
-    }
+    let mut name = ident(&name);
+    name.span = node.span();
+    Op { name, args }
 }
 
 /// An operation's argument: an expression written bare when it can be, else a string.

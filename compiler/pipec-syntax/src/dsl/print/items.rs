@@ -9,8 +9,26 @@ use crate::dsl::ast::{Field, Item, ItemKind, Setting, SignatureDef, Value};
 impl Printer<'_> {
     /// A list of items (a file, or an inline pipeline's body).
     pub(super) fn items(&mut self, items: &[Item]) {
+        let mut previous: Option<&Item> = None;
         for item in items {
+            if self.sections
+                && self.depth == 0
+                && previous.is_some_and(|p| apart(&p.kind, &item.kind))
+                && !self.out.ends_with("\n\n")
+            {
+                // A comment at the end of the previous line stays there; the others go
+                // after the blank line, with the item they precede.
+                while let (Some(c), Some(end)) = (self.comments.get(self.next), self.last_end) {
+                    if c.span.start >= item.span.start || !self.same_line(end, c.span.start) {
+                        break;
+                    }
+                    self.flush_before(c.span.start + 1);
+                }
+                self.out.push('\n');
+                self.after_open = true;
+            }
             self.item(item);
+            previous = Some(item);
         }
     }
 
@@ -238,4 +256,15 @@ fn head(span: Span, end: Span) -> Span {
         end: end.end.max(span.start),
         ..span
     }
+}
+
+/// Whether converted output puts a blank line between two top-level items: unless both are
+/// one-line items of the same kind (inputs, outputs, enums, string signatures).
+fn apart(a: &ItemKind, b: &ItemKind) -> bool {
+    let one_line = |k: &ItemKind| match k {
+        ItemKind::Input(_) | ItemKind::Output(_) | ItemKind::Enum(_) => true,
+        ItemKind::Signature(decl) => matches!(decl.def, SignatureDef::Text(_)),
+        _ => false,
+    };
+    !(one_line(a) && one_line(b) && std::mem::discriminant(a) == std::mem::discriminant(b))
 }

@@ -46,11 +46,24 @@ pub fn format_pipe(file: FileId, text: &str) -> Result<String, Vec<Diagnostic>> 
     Ok(print(&ast, text))
 }
 
-/// Print a syntax tree. `src` is the text its spans and comments point into (it may be a
-/// synthetic text, as `convert` builds it, holding only the comments).
+/// Print a syntax tree. `src` is the text its spans and comments point into.
 #[must_use]
 pub fn print(ast: &PipeFile, src: &str) -> String {
+    print_with(ast, src, false)
+}
+
+/// Print a syntax tree converted from a native document (`pipec convert --to pipe`): its
+/// spans and comments point into the document's source `src` (a YAML comment, `# text`, is
+/// written `// text`), and a blank line also separates top-level items of different kinds
+/// and every top-level item that takes more than one line.
+#[must_use]
+pub fn print_converted(ast: &PipeFile, src: &str) -> String {
+    print_with(ast, src, true)
+}
+
+fn print_with(ast: &PipeFile, src: &str, sections: bool) -> String {
     let mut printer = Printer {
+        sections,
         src,
         comments: &ast.comments,
         next: 0,
@@ -71,6 +84,8 @@ pub fn print(ast: &PipeFile, src: &str) -> String {
 
 /// The printer's state: the output so far and where it is in the source.
 struct Printer<'a> {
+    /// Separate top-level items by kind (converted output, which has no layout of its own).
+    sections: bool,
     src: &'a str,
     comments: &'a [Comment],
     /// The first comment not printed yet.
@@ -141,7 +156,11 @@ impl Printer<'_> {
             {
                 continue;
             }
-            let text = self.text(comment.span).trim_end().to_owned();
+            let text = self.text(comment.span).trim_end();
+            let text = match text.strip_prefix('#') {
+                Some(rest) => format!("//{rest}"),
+                None => text.to_owned(),
+            };
             match self.last_end {
                 Some(end) if !self.trailing_used && self.same_line(end, comment.span.start) => {
                     if self.out.ends_with('\n') {
@@ -199,6 +218,13 @@ impl Printer<'_> {
     /// printing `text`: the comments before `pos` stay inside.
     fn close(&mut self, pos: u32, text: &str) {
         self.flush_before(pos);
+        // A comment at the end of the block's last line stays on that line.
+        while let (Some(c), Some(end)) = (self.comments.get(self.next).copied(), self.last_end) {
+            if self.trailing_used || !self.same_line(end, c.span.start) {
+                break;
+            }
+            self.flush_before(c.span.start + 1);
+        }
         self.depth = self.depth.saturating_sub(1);
         let indent = self.indent();
         self.out.push_str(&indent);
