@@ -19,7 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "pipec",
     version,
-    about = "A compiler for declarative LLM pipelines: check, migrate, run, replay, prompt, explain, schema.",
+    about = "A compiler for declarative LLM pipelines: check, run, replay, prompt, fmt, convert, migrate, build, import-dspy, explain, schema.",
     after_help = "Examples:\n  pipec check examples/code_review.pipec.yaml\n  pipec check pipelines/ --format json\n  pipec run examples/router.pipec.yaml --input ticket=\"The app crashes on login\"\n  pipec prompt examples/rag_qa.pipec.yaml --step answer --inputs '{\"question\": \"Why?\", \"context\": \"...\"}'\n  pipec explain P0202\n  pipec schema > pipec.schema.json"
 )]
 struct Cli {
@@ -128,6 +128,32 @@ enum Command {
         #[arg(short = 'o', long = "out", value_name = "DIR")]
         out: Option<std::path::PathBuf>,
     },
+    /// Convert a native pipeline between YAML, JSON and the `.pipe` DSL.
+    #[command(
+        after_help = "The file is checked first: a file with errors is refused with its diagnostics, and a pipeline_ex (`workflow:`) file is P0800 (use `pipec migrate`). `--to json` is the normalized native form (docs/native-format.md, \"Converting between forms\").\n\nExit status: 0 converted, 1 refused, 2 for a usage or I/O problem.\n\nExamples:\n  pipec convert examples/code_review.pipec.yaml --to pipe\n  pipec convert examples/code_review.pipe --to json -o code_review.pipec.json"
+    )]
+    Convert {
+        /// The pipeline file (YAML, JSON or `.pipe`).
+        file: std::path::PathBuf,
+        /// The form to write.
+        #[arg(long, value_enum)]
+        to: ConvertTarget,
+        /// Write to this file instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Format `.pipe` files in place (directories are searched recursively for `.pipe`).
+    #[command(
+        after_help = "A file with syntax errors is not rewritten; its diagnostics are printed as `pipec check` prints them.\n\nExit status: 0 formatted (with --check: nothing would change), 1 a file would change (--check; each is listed) or has syntax errors, 2 for a usage or I/O problem.\n\nExamples:\n  pipec fmt examples/\n  pipec fmt --check pipelines/"
+    )]
+    Fmt {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// Change nothing: list the files that are not formatted, exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the exact messages a predict-like step sends (DSPy 3.4.1's ChatAdapter), as
     /// JSON `[{"role", "content"}]`.
     #[command(
@@ -162,6 +188,17 @@ enum AdapterChoice {
     Chat,
     /// `dspy.JSONAdapter`.
     Json,
+}
+
+/// The forms `convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ConvertTarget {
+    /// Native YAML.
+    Yaml,
+    /// Native JSON, normalized.
+    Json,
+    /// The `.pipe` DSL.
+    Pipe,
 }
 
 /// Options of `run` and `replay`.
@@ -251,6 +288,15 @@ fn main() -> ExitCode {
             commands::import_dspy::run(&saved, &file, write)
         }
         Command::Build { file, target, out } => commands::build::run(&file, target, out.as_ref()),
+        Command::Fmt { paths, check } => commands::fmt::run(&paths, check),
+        Command::Convert { file, to, output } => {
+            let to = match to {
+                ConvertTarget::Yaml => pipec_syntax::convert::Target::Yaml,
+                ConvertTarget::Json => pipec_syntax::convert::Target::Json,
+                ConvertTarget::Pipe => pipec_syntax::convert::Target::Pipe,
+            };
+            commands::convert::run(&file, to, output.as_ref())
+        }
         Command::Prompt {
             file,
             step,

@@ -3,8 +3,10 @@
 //! A code is `P` plus four digits grouped by phase: P00xx input and syntax (P0020–P0039 for
 //! the DSL), P01xx structure, P02xx names and expressions, P03xx cycles, P04xx types, P05xx
 //! resource limits, P06xx lints, P07xx run time (what `pipec run` reports; no `pipec check`
-//! can trigger these), P0810–P0829 `pipec migrate` (what a pipeline_ex file cannot carry
-//! into the native format).
+//! can trigger these), P08xx the tools that rewrite files: P0800–P0809 `pipec convert`,
+//! P0810–P0829 `pipec migrate` (what a pipeline_ex file cannot carry into the native
+//! format), P0830–P0849 the DSPy back-end and `pipec import-dspy`, P0850–P0869 the Rust
+//! back-end, P0870–P0879 the proc-macros.
 //! Codes are never reused or renumbered. Each has a kebab-case name, a fixed severity and a
 //! documentation page in `docs/PXXXX.md` (sections: what it means, why, example, how to fix),
 //! which `pipec explain` prints. A test fails when a page is missing a section, and the
@@ -159,6 +161,8 @@ codes! {
     P0722 "path-outside-workspace" Error;
     P0723 "file-operation-failed" Error;
     P0724 "pipeline-ex-step-failed" Error;
+    // `pipec convert` (P0800–P0809).
+    P0800 "convert-pipeline-ex" Error;
     // `pipec migrate`: what a pipeline_ex workflow cannot carry into the native format
     // (P0810 refuses a file that is not pipeline_ex; the rest are warnings).
     P0810 "not-a-pipeline-ex-file" Error;

@@ -3,9 +3,11 @@
 pub mod build;
 pub mod build_dspy;
 pub mod check;
+pub mod convert;
 pub mod explain;
 pub mod migrate;
 pub mod import_dspy;
+pub mod fmt;
 pub mod prompt;
 pub mod replay;
 pub mod run;
