@@ -9,6 +9,6 @@ mod common;
 mod durability;
 mod errors;
 mod examples;
-mod pipeline_ex;
 mod migrated;
+mod pipeline_ex;
 mod prompts;
