@@ -31,7 +31,9 @@ fn converts_to_every_form_on_stdout_and_with_o() {
     let out = pipec(&["convert", "examples/code_review.pipec.yaml", "--to", "pipe"]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.starts_with("/// Find issues"), "{text}");
+    // The YAML file's leading comment is kept, above the pipeline's doc comment.
+    assert!(text.starts_with("// Code review:"), "{text}");
+    assert!(text.contains("\n/// Find issues"), "{text}");
     assert!(
         text.contains("step analyze = predict analyze(code = inputs.code"),
         "{text}"
