@@ -25,9 +25,33 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-cargo test --workspace --locked 2>&1 | tee "$log"
+cargo test --workspace --locked --no-fail-fast 2>&1 | tee "$log"
 # One closing line for the whole workspace (cargo prints one per test binary, and the last
 # one is often a crate's empty doc-test run).
 echo
 awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
      END { printf "workspace: %d passed, %d failed\n", p, f }' "$log"
+
+# The Python side (python/): the generated DSPy programs run with the real dspy against
+# the fake provider the cargo tests built. The venv is created once and kept.
+echo "== python (pytest)"
+if ! command -v python3 >/dev/null 2>&1; then
+  echo "error: python3 not found; the DSPy back-end's tests need CPython 3.11+" >&2
+  exit 2
+fi
+venv=.venv-python
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+# pip is quick when everything pinned is already installed.
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r python/requirements.txt
+cargo build --locked -p pipec-cli -p pipec-fake-provider
+"$venv/bin/python" -m ruff check --no-cache python
+status=0
+"$venv/bin/python" -m pytest -q python/tests || status=$?
+# pytest exits 5 when it collected no tests: that is a broken suite, not a pass.
+if [ "$status" -eq 5 ]; then
+  echo "error: pytest collected no tests" >&2
+  exit 1
+fi
+exit "$status"

@@ -8,11 +8,11 @@
 //! float (`ge: 0` on a `float` field → `0.0`); and an enum value's member name is the
 //! value itself, as `enum.Enum(name, [(v, v), ...])` would make it.
 
-use pipec_ir::{Pipeline, PredictModule, SignatureRef, Step, StepKind, Type, TypeDefKind};
+use pipec_ir::{Demo, Pipeline, PredictModule, SignatureRef, Step, StepKind, Type, TypeDefKind};
 
 use crate::custom_types::{EnumDef, EnumMember, ModelDef, ModelField, TypeDef, TypeDefs};
 use crate::signature::{Constraint, ConstraintKind, FieldSpec, Signature};
-use crate::value::{Int, Value, json};
+use crate::value::{Int, Map, Value, json};
 
 /// A signature as the adapter reads it.
 #[must_use]
@@ -86,6 +86,31 @@ pub fn type_defs_from_ir(defs: &[pipec_ir::TypeDef]) -> TypeDefs {
                     })
                     .collect(),
             }),
+        })
+        .collect()
+}
+
+/// A step's demos as the dicts DSPy formats (values from their JSON text; a value that is
+/// not JSON stays a string). Empty for a step that is not predict-like.
+#[must_use]
+pub fn step_demos(step: &Step) -> Vec<Map> {
+    match &step.kind {
+        StepKind::Predict { demos, .. } => demo_maps(demos),
+        _ => Vec::new(),
+    }
+}
+
+/// Demos as dicts of field values.
+#[must_use]
+pub fn demo_maps(demos: &[Demo]) -> Vec<Map> {
+    demos
+        .iter()
+        .map(|demo| {
+            let mut map = Map::new();
+            for value in &demo.values {
+                map.insert(value.name.text.clone(), default_value(&value.json));
+            }
+            map
         })
         .collect()
 }

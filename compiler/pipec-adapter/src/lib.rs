@@ -11,6 +11,7 @@
 
 pub mod custom_types;
 pub mod fallback;
+pub mod fits;
 pub mod format;
 pub mod from_ir;
 pub mod kinds;

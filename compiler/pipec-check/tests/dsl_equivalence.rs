@@ -14,6 +14,9 @@ use std::path::{Path, PathBuf};
 
 use pipec_check::{InputFile, MemoryLoader, check};
 use pipec_diagnostics::render::{ColorChoice, render_human};
+use support::without_spans;
+
+mod support;
 
 fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
@@ -79,51 +82,6 @@ fn lowered(name: &str) -> String {
         .and_then(|(_, p)| p.as_ref())
         .unwrap();
     without_spans(&format!("{pipeline:#?}")).replace(".pipe\"", ".pipec.yaml\"")
-}
-
-/// The Debug rendering with every span, range and file id replaced by `_`.
-fn without_spans(debug: &str) -> String {
-    let mut out = String::with_capacity(debug.len());
-    let mut rest = debug;
-    while !rest.is_empty() {
-        if rest.starts_with('"') {
-            // A string is copied as it is, escapes included.
-            let mut end = 1;
-            let bytes = rest.as_bytes();
-            while end < bytes.len() && bytes[end] != b'"' {
-                end += if bytes[end] == b'\\' { 2 } else { 1 };
-            }
-            let end = (end + 1).min(rest.len());
-            out.push_str(&rest[..end]);
-            rest = &rest[end..];
-        } else if let Some(after) = rest.strip_prefix("Span {") {
-            let close = after.find('}').unwrap();
-            out.push('_');
-            rest = &after[close + 1..];
-        } else if let Some(after) = rest.strip_prefix("FileId(") {
-            let close = after.find(')').unwrap();
-            out.push('_');
-            rest = &after[close + 1..];
-        } else if rest.starts_with(|c: char| c.is_ascii_digit()) {
-            let digits = rest
-                .find(|c: char| !c.is_ascii_digit())
-                .unwrap_or(rest.len());
-            let after = &rest[digits..];
-            if let Some(end) = after.strip_prefix("..") {
-                let more = end.find(|c: char| !c.is_ascii_digit()).unwrap_or(end.len());
-                out.push('_');
-                rest = &end[more..];
-            } else {
-                out.push_str(&rest[..digits]);
-                rest = after;
-            }
-        } else {
-            let c = rest.chars().next().unwrap();
-            out.push(c);
-            rest = &rest[c.len_utf8()..];
-        }
-    }
-    out
 }
 
 #[test]

@@ -108,6 +108,36 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "P0717",
         "compiler/pipec-cli/tests/run/durability.rs::ctrl_c_cancels_cleanly_and_the_run_resumes",
     ),
+    // `pipec build --target dspy`'s refusals.
+    (
+        "P0832",
+        "compiler/pipec-cli/tests/build_dspy.rs::what_dspy_cannot_express_is_refused_with_p0832",
+    ),
+    // `pipec import-dspy`'s refusals: an error fixture each in pipec-cli/tests/import_dspy/.
+    (
+        "P0833",
+        "compiler/pipec-cli/tests/import_dspy.rs::another_dspy_version_is_p0833",
+    ),
+    (
+        "P0834",
+        "compiler/pipec-cli/tests/import_dspy.rs::keys_that_match_no_step_are_p0834",
+    ),
+    (
+        "P0835",
+        "compiler/pipec-cli/tests/import_dspy.rs::a_different_field_count_is_p0835",
+    ),
+    (
+        "P0836",
+        "compiler/pipec-cli/tests/import_dspy.rs::a_different_field_order_is_p0836",
+    ),
+    (
+        "P0837",
+        "compiler/pipec-cli/tests/import_dspy.rs::a_file_that_is_not_a_saved_program_is_p0837",
+    ),
+    (
+        "P0838",
+        "compiler/pipec-cli/tests/import_dspy.rs::dsl_files_are_not_edited_p0838",
+    ),
     // `pipec prompt`'s refusals: its CLI tests trigger each one.
     (
         "P0718",
@@ -120,6 +150,101 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
     (
         "P0720",
         "compiler/pipec-cli/tests/prompt.rs::a_signature_the_adapters_cannot_format_is_p0720",
+    ),
+    (
+        "P0721",
+        "runtime/tests/executor/pipeline_ex.rs::unsupported_agent_options_are_p0721_warnings_pointing_at_each_option",
+    ),
+    (
+        "P0722",
+        "runtime/tests/executor/pipeline_ex.rs::a_path_escaping_the_workspace_is_p0722_and_touches_nothing",
+    ),
+    (
+        "P0723",
+        "runtime/tests/executor/pipeline_ex.rs::a_file_operation_that_fails_is_p0723_with_pipeline_ex_s_reason",
+    ),
+    (
+        "P0724",
+        "runtime/tests/executor/pipeline_ex.rs::a_strict_extract_that_finds_nothing_is_p0724_listing_the_keys",
+    ),
+    // `pipec migrate`'s codes: its fixtures (`compiler/pipec-migrate/tests/fixtures/`,
+    // one per code, `# expect:` markers as here) trigger each one.
+    (
+        "P0810",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0811",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0812",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0813",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0814",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0815",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0816",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0817",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0818",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0819",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0820",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0821",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0822",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0823",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0824",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0825",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0826",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    (
+        "P0827",
+        "compiler/pipec-migrate/tests/fixtures.rs::every_migrate_fixture_reports_what_it_declares",
+    ),
+    // `pipec convert`'s refusal of a pipeline_ex file: its CLI test triggers it.
+    (
+        "P0800",
+        "compiler/pipec-cli/tests/convert.rs::a_pipeline_ex_file_is_refused_with_p0800",
     ),
     // Generated binaries (`pipec build`): the runtime's start-up check and typed inputs.
     (

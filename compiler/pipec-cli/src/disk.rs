@@ -13,12 +13,22 @@ const EXTENSIONS: &[&str] = &["yaml", "yml", "json", "pipe"];
 /// # Errors
 /// A message naming the path that could not be read.
 pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<InputFile>, String> {
+    collect_files(paths, EXTENSIONS)
+}
+
+/// [`collect_inputs`], searching directories for files with one of `extensions` (`pipec
+/// fmt` looks for `.pipe` files only).
+///
+/// # Errors
+/// A message naming the path that could not be read.
+pub fn collect_files(paths: &[PathBuf], extensions: &[&str]) -> Result<Vec<InputFile>, String> {
     let mut files = Vec::new();
     for path in paths {
         let meta = std::fs::metadata(path)
             .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         if meta.is_dir() {
-            walk(path, &mut files).map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
+            walk(path, extensions, &mut files)
+                .map_err(|e| format!("cannot read `{}`: {e}", path.display()))?;
         } else {
             files.push(path.clone());
         }
@@ -35,7 +45,7 @@ pub fn collect_inputs(paths: &[PathBuf]) -> Result<Vec<InputFile>, String> {
     Ok(inputs)
 }
 
-fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+fn walk(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
@@ -49,11 +59,11 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
             continue;
         }
         if entry.is_dir() {
-            walk(&entry, out)?;
+            walk(&entry, extensions, out)?;
         } else if entry
             .extension()
             .and_then(|e| e.to_str())
-            .is_some_and(|e| EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            .is_some_and(|e| extensions.contains(&e.to_ascii_lowercase().as_str()))
         {
             out.push(entry);
         }

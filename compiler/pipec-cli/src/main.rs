@@ -19,7 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "pipec",
     version,
-    about = "A compiler for declarative LLM pipelines: check, run, replay, build, prompt, explain, schema.",
+    about = "A compiler for declarative LLM pipelines: check, run, replay, prompt, fmt, convert, migrate, build, import-dspy, explain, schema.",
     after_help = "Examples:\n  pipec check examples/code_review.pipec.yaml\n  pipec check pipelines/ --format json\n  pipec run examples/router.pipec.yaml --input ticket=\"The app crashes on login\"\n  pipec prompt examples/rag_qa.pipec.yaml --step answer --inputs '{\"question\": \"Why?\", \"context\": \"...\"}'\n  pipec explain P0202\n  pipec schema > pipec.schema.json"
 )]
 struct Cli {
@@ -83,13 +83,70 @@ enum Command {
         #[command(flatten)]
         runtime: RuntimeArgs,
     },
-    /// Compile a pipeline to a Cargo crate and a native binary (CLI, --batch, serve).
-    #[command(
-        after_help = "Exit status: 0 built, 1 the pipeline has errors or cargo failed, 2 for a usage or I/O problem.\n\nExamples:\n  pipec build examples/code_review.pipec.yaml --release\n  pipec build examples/rag_qa.pipec.yaml -o rag --no-compile\n  pipec build examples/router.pipec.yaml --lib"
-    )]
-    Build(commands::build::BuildArgs),
     /// Print the JSON Schema of the native pipeline format.
     Schema,
+    /// Rewrite a pipeline_ex `workflow:` file as a native `pipec: 1` file.
+    #[command(
+        after_help = "The file is checked first; with errors nothing is written. What cannot be carried over (Claude Code options, file operations, ...) is a warning on stderr (P0811-P0827; `pipec explain P0811`). docs/migrate.md lists what maps to what.\n\nExit status: 0 migrated, 1 refused (errors, or a file that is not pipeline_ex: P0810), 2 for a usage or I/O problem.\n\nExamples:\n  pipec migrate workflow.yaml > workflow.pipec.yaml\n  pipec migrate workflow.yaml -o workflow.pipec.json --format json"
+    )]
+    Migrate {
+        /// The pipeline_ex file.
+        file: std::path::PathBuf,
+        /// Write the native file here instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<std::path::PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = EmitFormat::Yaml)]
+        format: EmitFormat,
+    },
+    /// Write a DSPy saved program's instructions, field descriptions and demos into the
+    /// pipeline's steps (the file is printed, or rewritten with `--write`).
+    #[command(
+        after_help = "Refusals: P0833 (another dspy version), P0834 (keys that do not match the steps), P0835 (field count), P0836 (field order), P0837 (not a saved program), P0838 (cannot be written).\n\nExit status: 0 imported, 1 refused, 2 for a usage or I/O problem.\n\nExample:\n  pipec import-dspy qa_dspy/optimized.json qa.pipec.yaml --write"
+    )]
+    ImportDspy {
+        /// The JSON file `program.save(...)` wrote.
+        saved: std::path::PathBuf,
+        /// The pipeline file it was built from.
+        file: std::path::PathBuf,
+        /// Rewrite the file in place instead of printing it.
+        #[arg(long)]
+        write: bool,
+    },
+    /// Build the pipeline with a back-end: `--target rust` (the default) compiles a Cargo
+    /// crate to a native binary (CLI, --batch, serve) or, with `--lib`, a library;
+    /// `--target dspy` writes a Python project for dspy 3.4.1 (signatures, a module, run.py,
+    /// optimize.py).
+    #[command(
+        after_help = "The file is checked first and refused if it has errors (nothing is written); what DSPy cannot express is P0832. With `--target rust` the binary's path (the .rlib's with --lib, the crate's directory with --no-compile) is printed on stdout.\n\nExit status: 0 built or written, 1 refused or cargo failed, 2 for a usage or I/O problem.\n\nExamples:\n  pipec build examples/code_review.pipec.yaml --release\n  pipec build examples/rag_qa.pipec.yaml -o rag --no-compile\n  pipec build examples/router.pipec.yaml --lib\n  pipec build examples/rag_qa.pipec.yaml --target dspy -o rag_qa_dspy"
+    )]
+    Build(commands::build::BuildArgs),
+    /// Convert a native pipeline between YAML, JSON and the `.pipe` DSL.
+    #[command(
+        after_help = "The file is checked first: a file with errors is refused with its diagnostics, and a pipeline_ex (`workflow:`) file is P0800 (use `pipec migrate`). `--to json` is the normalized native form (docs/native-format.md, \"Converting between forms\").\n\nExit status: 0 converted, 1 refused, 2 for a usage or I/O problem.\n\nExamples:\n  pipec convert examples/code_review.pipec.yaml --to pipe\n  pipec convert examples/code_review.pipe --to json -o code_review.pipec.json"
+    )]
+    Convert {
+        /// The pipeline file (YAML, JSON or `.pipe`).
+        file: std::path::PathBuf,
+        /// The form to write.
+        #[arg(long, value_enum)]
+        to: ConvertTarget,
+        /// Write to this file instead of stdout.
+        #[arg(short = 'o', long = "output", value_name = "OUT")]
+        output: Option<std::path::PathBuf>,
+    },
+    /// Format `.pipe` files in place (directories are searched recursively for `.pipe`).
+    #[command(
+        after_help = "A file with syntax errors is not rewritten; its diagnostics are printed as `pipec check` prints them.\n\nExit status: 0 formatted (with --check: nothing would change), 1 a file would change (--check; each is listed) or has syntax errors, 2 for a usage or I/O problem.\n\nExamples:\n  pipec fmt examples/\n  pipec fmt --check pipelines/"
+    )]
+    Fmt {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<std::path::PathBuf>,
+        /// Change nothing: list the files that are not formatted, exit 1 if there are any.
+        #[arg(long)]
+        check: bool,
+    },
     /// Print the exact messages a predict-like step sends (DSPy 3.4.1's ChatAdapter), as
     /// JSON `[{"role", "content"}]`.
     #[command(
@@ -111,12 +168,30 @@ enum Command {
 }
 
 /// The adapters `prompt` renders.
+/// What `pipec migrate` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum EmitFormat {
+    Yaml,
+    Json,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum AdapterChoice {
     /// `dspy.ChatAdapter`.
     Chat,
     /// `dspy.JSONAdapter`.
     Json,
+}
+
+/// The forms `convert` writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ConvertTarget {
+    /// Native YAML.
+    Yaml,
+    /// Native JSON, normalized.
+    Json,
+    /// The `.pipe` DSL.
+    Pipe,
 }
 
 /// Options of `run` and `replay`.
@@ -168,6 +243,11 @@ fn main() -> ExitCode {
     match cli.command {
         Command::Check { paths, format } => commands::check::run(&paths, format == Format::Json),
         Command::Explain { code } => commands::explain::run(&code),
+        Command::Migrate {
+            file,
+            output,
+            format,
+        } => commands::migrate::run(&file, output.as_deref(), format == EmitFormat::Json),
         Command::Run {
             file,
             input,
@@ -198,6 +278,18 @@ fn main() -> ExitCode {
         }),
         Command::Build(args) => commands::build::run(&args),
         Command::Schema => commands::schema::run(),
+        Command::ImportDspy { saved, file, write } => {
+            commands::import_dspy::run(&saved, &file, write)
+        }
+        Command::Fmt { paths, check } => commands::fmt::run(&paths, check),
+        Command::Convert { file, to, output } => {
+            let to = match to {
+                ConvertTarget::Yaml => pipec_syntax::convert::Target::Yaml,
+                ConvertTarget::Json => pipec_syntax::convert::Target::Json,
+                ConvertTarget::Pipe => pipec_syntax::convert::Target::Pipe,
+            };
+            commands::convert::run(&file, to, output.as_ref())
+        }
         Command::Prompt {
             file,
             step,

@@ -3,7 +3,10 @@
 //! A code is `P` plus four digits grouped by phase: P00xx input and syntax (P0020–P0039 for
 //! the DSL), P01xx structure, P02xx names and expressions, P03xx cycles, P04xx types, P05xx
 //! resource limits, P06xx lints, P07xx run time (what `pipec run` reports; no `pipec check`
-//! can trigger these), P085x generated binaries (`pipec build`).
+//! can trigger these), P08xx the tools that rewrite files: P0800–P0809 `pipec convert`,
+//! P0810–P0829 `pipec migrate` (what a pipeline_ex file cannot carry into the native
+//! format), P0830–P0849 the DSPy back-end and `pipec import-dspy`, P0850–P0869 the Rust
+//! back-end, P0870–P0879 the proc-macros.
 //! Codes are never reused or renumbered. Each has a kebab-case name, a fixed severity and a
 //! documentation page in `docs/PXXXX.md` (sections: what it means, why, example, how to fix),
 //! which `pipec explain` prints. A test fails when a page is missing a section, and the
@@ -92,6 +95,9 @@ codes! {
     P0115 "unimplemented-step-type" Error;
     P0116 "step-not-allowed-here" Warning;
     P0117 "duplicate-name" Error;
+    // Demos on predict-like steps (the DSPy back-end's few-shot examples).
+    P0118 "unknown-demo-field" Error;
+    P0119 "incomplete-demo" Warning;
     // Names and expressions.
     P0200 "expression-syntax" Error;
     P0201 "unsupported-template" Warning;
@@ -150,6 +156,43 @@ codes! {
     P0718 "not-a-predict-step" Error;
     P0719 "invalid-prompt-input" Error;
     P0720 "cannot-format-prompt" Error;
+    // Running pipeline_ex (`workflow:`) files.
+    P0721 "unsupported-option" Warning;
+    P0722 "path-outside-workspace" Error;
+    P0723 "file-operation-failed" Error;
+    P0724 "pipeline-ex-step-failed" Error;
+    // `pipec convert` (P0800–P0809).
+    P0800 "convert-pipeline-ex" Error;
+    // `pipec migrate`: what a pipeline_ex workflow cannot carry into the native format
+    // (P0810 refuses a file that is not pipeline_ex; the rest are warnings).
+    P0810 "not-a-pipeline-ex-file" Error;
+    P0811 "claude-sdk-option-dropped" Warning;
+    P0812 "file-ops-dropped" Warning;
+    P0813 "default-bound-made-explicit" Warning;
+    P0814 "success-flag-rewritten" Warning;
+    P0815 "variable-became-input" Warning;
+    P0816 "expression-dropped" Warning;
+    P0817 "loop-variable-now-visible" Warning;
+    P0818 "step-option-dropped" Warning;
+    P0819 "workflow-setting-dropped" Warning;
+    P0820 "callee-still-pipeline-ex" Warning;
+    P0821 "reference-to-nothing" Warning;
+    P0822 "file-part-became-input" Warning;
+    P0823 "condition-now-re-evaluated" Warning;
+    P0824 "ignored-assignment-carried" Warning;
+    P0825 "step-renamed" Warning;
+    P0826 "empty-step-dropped" Warning;
+    P0827 "body-variable-out-of-scope" Warning;
+    // The DSPy back-end: demo values, `eval:`, `pipec build --target dspy`, `pipec import-dspy`.
+    P0830 "demo-value-type" Error;
+    P0831 "unknown-eval-reference" Error;
+    P0832 "cannot-build-for-dspy" Error;
+    P0833 "saved-dspy-version" Error;
+    P0834 "saved-key-mismatch" Error;
+    P0835 "saved-field-count" Error;
+    P0836 "saved-field-order" Error;
+    P0837 "invalid-saved-program" Error;
+    P0838 "cannot-import-into" Error;
     // The Rust back-end (`pipec build`) and the binaries it generates: P0850–P0869.
     P0850 "generated-version-mismatch" Error;
     P0851 "generated-type-mismatch" Error;

@@ -9,6 +9,7 @@
 pub mod dspy;
 pub mod ir;
 pub mod lower;
+pub mod normalize;
 pub mod surface;
 
 pub use ir::*;

@@ -8,6 +8,7 @@
 //! diagnostics, and they never panic, recurse without bound or allocate without bound on
 //! any input (see [`limits`]).
 
+pub mod convert;
 pub mod dsl;
 pub mod emit;
 pub mod expr;

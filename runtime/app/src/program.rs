@@ -1,16 +1,17 @@
 //! A checked pipeline as a runnable [`Program`]: the file's pipeline, every file it calls,
-//! and which file each `file:` path names; and the hash of the sources that identifies
+//! their texts, and which file each `file:` path names; and the hash of the sources that identifies
 //! the program when a run is resumed. `pipec run` and generated binaries both build their
 //! program here, so they run the same thing.
 
 use pipec_check::CheckResult;
 use pipec_check::driver::resolve_relative;
-use pipec_diagnostics::{FileId, SourceMap};
+use pipec_diagnostics::{FileId, SourceMap, Span};
 use pipec_ir::{PipelineSource, Step, StepKind};
 use pipec_runtime::executor::Program;
 
-/// The runnable program of a check: its first pipeline is the entry point. `None` when the
-/// check found no pipeline.
+/// The runnable program of a check: its first pipeline is the entry point, with every file
+/// it calls, each file's text (pipeline_ex steps read their raw mappings from it), and which
+/// file each `file:` path names. `None` when the check found no pipeline.
 #[must_use]
 pub fn program(checked: &CheckResult) -> Option<Program> {
     let mut pipelines = checked
@@ -22,19 +23,23 @@ pub fn program(checked: &CheckResult) -> Option<Program> {
     for (_, pipeline) in pipelines {
         program.add_file(pipeline.clone());
     }
-    for (_, pipeline) in checked
-        .pipelines
-        .iter()
-        .filter_map(|(id, p)| Some((*id, p.as_ref()?)))
-    {
-        add_calls(
-            &mut program,
-            &checked.sources,
-            pipeline.file,
-            &pipeline.steps,
-        );
+    for (id, file) in checked.sources.iter() {
+        program.add_source(id, file.name(), file.text());
+    }
+    for (span, id) in calls(checked) {
+        program.add_call(span, id);
     }
     Some(program)
+}
+
+/// Every `file:` path of every checked pipeline (by its span) with the file it names.
+#[must_use]
+pub fn calls(checked: &CheckResult) -> Vec<(Span, FileId)> {
+    let mut calls = Vec::new();
+    for pipeline in checked.pipelines.iter().filter_map(|(_, p)| p.as_ref()) {
+        add_calls(&mut calls, &checked.sources, pipeline.file, &pipeline.steps);
+    }
+    calls
 }
 
 /// A hash of every source file's text, in the order the checker read them: equal hashes
@@ -53,7 +58,7 @@ pub fn source_hash(sources: &SourceMap) -> String {
     format!("{hash:016x}")
 }
 
-fn add_calls(program: &mut Program, sources: &SourceMap, file: FileId, steps: &[Step]) {
+fn add_calls(calls: &mut Vec<(Span, FileId)>, sources: &SourceMap, file: FileId, steps: &[Step]) {
     let from = sources
         .get(file)
         .map(|f| f.name().to_owned())
@@ -66,21 +71,21 @@ fn add_calls(program: &mut Program, sources: &SourceMap, file: FileId, steps: &[
             } => {
                 let target = resolve_relative(&from, &path.text);
                 if let Some((id, _)) = sources.iter().find(|(_, f)| f.name() == target) {
-                    program.add_call(path.span, id);
+                    calls.push((path.span, id));
                 }
             }
             StepKind::Pipeline {
                 source: PipelineSource::Inline(inner),
                 ..
-            } => add_calls(program, sources, file, &inner.steps),
+            } => add_calls(calls, sources, file, &inner.steps),
             StepKind::Branch { cases, default } => {
                 for case in cases {
-                    add_calls(program, sources, file, &case.steps);
+                    add_calls(calls, sources, file, &case.steps);
                 }
-                add_calls(program, sources, file, default);
+                add_calls(calls, sources, file, default);
             }
             StepKind::Map { steps, .. } | StepKind::Loop { steps, .. } => {
-                add_calls(program, sources, file, steps);
+                add_calls(calls, sources, file, steps);
             }
             _ => {}
         }

@@ -5,7 +5,7 @@
 //! Values cross between the runtime's `serde_json` values and the adapter's own (which keeps
 //! Python's int/float distinction and key order) as JSON text.
 
-use pipec_adapter::from_ir::{signature_from_ir, type_defs_from_ir};
+use pipec_adapter::from_ir::{demo_maps, signature_from_ir, type_defs_from_ir};
 use pipec_adapter::value::json as adapter_json;
 use serde_json::{Map, Value};
 
@@ -66,7 +66,8 @@ fn format(
     let Some(inputs) = inputs.as_object() else {
         return Err(AdapterError::new("the inputs are not an object"));
     };
-    let messages = pipec_adapter::format(adapter, &signature, &types, &[], inputs)
+    let demos = demo_maps(call.demos);
+    let messages = pipec_adapter::format(adapter, &signature, &types, &demos, inputs)
         .map_err(|e| AdapterError::new(e.to_string()))?;
     Ok(messages
         .into_iter()

@@ -12,7 +12,7 @@ mod exact;
 use std::fmt;
 use std::sync::Arc;
 
-use pipec_ir::{Signature, TypeDef};
+use pipec_ir::{Demo, Signature, TypeDef};
 use serde_json::{Map, Value};
 
 use crate::providers::Message;
@@ -29,6 +29,8 @@ pub struct SignatureCall<'a> {
     pub types: &'a [TypeDef],
     /// The input values, by field name.
     pub inputs: &'a Map<String, Value>,
+    /// The step's few-shot examples, sent as user/assistant turns before the request.
+    pub demos: &'a [Demo],
 }
 
 /// Why an adapter could not format a call or parse a reply.

@@ -9,11 +9,13 @@
 //!    passes read.
 //! 3. [`step_cycles`]: cycles among steps through references and `depends_on`.
 //! 4. [`types`]: types flowing between steps (native pipelines).
+//!    [`demos`]: each predict-like step's demos against its signature.
 //! 5. [`limits`]: bounds on loops and fan-outs, worst-case calls, tokens, cost and time
 //!    against declared `limits`.
 //! 6. [`lints`]: unused steps and inputs, unreachable branches. Gated: runs only when the
 //!    pipeline's file has no errors, since lint advice on a broken file is noise.
 
+pub mod demos;
 pub mod file_cycles;
 pub mod limits;
 pub mod lints;
@@ -116,6 +118,7 @@ fn check_pipeline(
     let resolution = resolve::resolve(pipeline, diagnostics);
     step_cycles::check(&resolution, diagnostics);
     types::check(program, pipeline, &resolution, diagnostics);
+    demos::check(pipeline, &resolution.table, diagnostics);
     limits::check(program, pipeline, &resolution, diagnostics);
     if !file_had_errors
         && !diagnostics

@@ -28,22 +28,7 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
     let written = if json {
         stdout.write_all(render_json(&result.sources, result.files, &result.diagnostics).as_bytes())
     } else {
-        let color = if std::io::stdout().is_terminal()
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        {
-            ColorChoice::Always
-        } else {
-            ColorChoice::Never
-        };
-        let errors = result.error_count();
-        let warnings = result
-            .diagnostics
-            .iter()
-            .filter(|d| d.severity == pipec_diagnostics::Severity::Warning)
-            .count();
-        let mut text = render_human(&result.sources, &result.diagnostics, color);
-        text.push_str(&summary(result.files, errors, warnings));
-        stdout.write_all(text.as_bytes())
+        stdout.write_all(human_report(&result, std::io::stdout().is_terminal()).as_bytes())
     };
     if written.is_err() {
         return ExitCode::from(2);
@@ -53,6 +38,25 @@ pub fn run(paths: &[PathBuf], json: bool) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// The human rendering of a check with its summary line, coloured on a terminal unless
+/// `NO_COLOR` is set (also what `fmt` and `convert` print for a file they refuse).
+pub fn human_report(result: &pipec_check::CheckResult, terminal: bool) -> String {
+    let color = if terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) {
+        ColorChoice::Always
+    } else {
+        ColorChoice::Never
+    };
+    let errors = result.error_count();
+    let warnings = result
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == pipec_diagnostics::Severity::Warning)
+        .count();
+    let mut text = render_human(&result.sources, &result.diagnostics, color);
+    text.push_str(&summary(result.files, errors, warnings));
+    text
 }
 
 fn summary(files: usize, errors: usize, warnings: usize) -> String {

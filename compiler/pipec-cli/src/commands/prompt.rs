@@ -11,16 +11,14 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-use pipec_adapter::from_ir::{StepSignatureError, step_signature, type_defs_from_ir};
-use pipec_adapter::kinds::{DspyKind, kind_of};
-use pipec_adapter::parse::object::Obj;
-use pipec_adapter::parse::validate::validate;
+use pipec_adapter::fits::value_problem;
+use pipec_adapter::from_ir::{StepSignatureError, step_demos, step_signature, type_defs_from_ir};
 use pipec_adapter::value::json;
 use pipec_adapter::{Adapter, Map, Signature, TypeDefs, Value, format};
 use pipec_check::check;
 use pipec_diagnostics::render::{ColorChoice, render_human};
 use pipec_diagnostics::{Code, did_you_mean};
-use pipec_ir::{Pipeline, Step, StepKind, Type};
+use pipec_ir::{Pipeline, Step, StepKind};
 
 use crate::disk::{DiskLoader, collect_inputs};
 
@@ -101,7 +99,7 @@ fn messages(
     })?;
     let types = type_defs_from_ir(&pipeline.types);
     check_inputs(&signature, &types, inputs)?;
-    let messages = format(adapter, &signature, &types, &[], inputs)
+    let messages = format(adapter, &signature, &types, &step_demos(step), inputs)
         .map_err(|e| (Code::P0720, format!("step `{step_id}`: {e}"), None))?;
     let list: Vec<Value> = messages
         .into_iter()
@@ -161,23 +159,7 @@ fn check_inputs(signature: &Signature, types: &TypeDefs, inputs: &Map) -> Result
                 None,
             ));
         };
-        let problem = match (&field.ty, value) {
-            (Type::Str, Value::Str(_)) => None,
-            (Type::Str, Value::List(items)) if items.iter().all(|i| i.as_str().is_some()) => None,
-            (Type::Str, _) => Some("expected a string (or a list of strings)".to_owned()),
-            (ty, value) if kind_of(ty) == Some(DspyKind::History) => {
-                let ok = value
-                    .as_object()
-                    .and_then(|h| h.get("messages"))
-                    .and_then(Value::as_list)
-                    .is_some_and(|m| m.iter().all(|t| t.as_object().is_some()));
-                (!ok).then(|| "expected {\"messages\": [{...}, ...]}".to_owned())
-            }
-            (ty, _) if kind_of(ty).is_some() => None,
-            (ty, value) => validate(ty, &Obj::from_value(value), types)
-                .err()
-                .map(|e| e.to_string()),
-        };
+        let problem = value_problem(&field.ty, value, types);
         if let Some(problem) = problem {
             return Err((
                 Code::P0719,

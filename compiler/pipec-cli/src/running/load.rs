@@ -4,6 +4,7 @@
 use std::path::Path;
 
 use pipec_check::{CheckResult, check};
+use pipec_diagnostics::{FileId, Span};
 use pipec_runtime::executor::Program;
 
 use crate::disk::{DiskLoader, collect_inputs};
@@ -30,11 +31,17 @@ pub fn check_file(path: &Path) -> Result<Loaded, String> {
 }
 
 impl Loaded {
-    /// The runnable program: the file's pipeline, every file it calls, and which file each
-    /// `file:` path names. `None` when the file holds no pipeline.
+    /// The runnable program: the file's pipeline, every file it calls, their texts, and
+    /// which file each `file:` path names. `None` when the file holds no pipeline.
     #[must_use]
     pub fn program(&self) -> Option<Program> {
         pipec_app::program::program(&self.checked)
+    }
+
+    /// Every `file:` path of every checked pipeline (by its span) with the file it names.
+    #[must_use]
+    pub fn calls(&self) -> Vec<(Span, FileId)> {
+        pipec_app::program::calls(&self.checked)
     }
 
     /// A hash of every source file's text, in the order the checker read them: equal

@@ -9,4 +9,6 @@ mod common;
 mod durability;
 mod errors;
 mod examples;
+mod migrated;
+mod pipeline_ex;
 mod prompts;

@@ -59,3 +59,73 @@ fn run_sends_the_messages_pipec_prompt_prints() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A step's demos travel with the run: the request carries them as user/assistant turns,
+/// exactly as `pipec prompt` prints them.
+#[test]
+fn demos_are_sent_as_pipec_prompt_prints_them() {
+    let fake = fake(Config::default());
+    let dir = scratch("prompts-demos");
+    let source = r#"pipec: 1
+name: qa
+inputs: {question: str}
+models:
+  fast: {provider: openai, model: gpt-4o-mini, max_tokens: 256}
+steps:
+  - id: answer
+    kind: chain_of_thought
+    model: fast
+    signature: "question: str -> answer: str, confidence: float"
+    with: {question: "{{ inputs.question }}"}
+    demos:
+      - {question: "Capital of France?", reasoning: "It is Paris.", answer: Paris, confidence: 0.9}
+      - {question: "Capital of Spain?", answer: Madrid}
+outputs:
+  answer: steps.answer.answer
+"#;
+    std::fs::write(dir.join("qa.pipec.yaml"), source).unwrap();
+    let inputs = r#"{"question": "Capital of Italy?"}"#;
+    let out = pipec(
+        &dir,
+        &env(&fake.server),
+        &["run", "qa.pipec.yaml", "--inputs", inputs],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let printed = pipec(
+        &dir,
+        &[],
+        &[
+            "prompt",
+            "qa.pipec.yaml",
+            "--step",
+            "answer",
+            "--inputs",
+            inputs,
+        ],
+    );
+    assert_eq!(printed.status.code(), Some(0), "{}", stderr(&printed));
+    let expected: Value = serde_json::from_slice(&printed.stdout).unwrap();
+    // System, the incomplete demo first, then the complete one, then the request.
+    let roles: Vec<&str> = expected
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        roles,
+        ["system", "user", "assistant", "user", "assistant", "user"]
+    );
+    assert!(expected[1]["content"].as_str().unwrap().starts_with(
+        "This is an example of the task, though some input or output fields are not supplied."
+    ));
+    let sent: Vec<Value> = fake
+        .server
+        .requests()
+        .into_iter()
+        .filter(|r| r.method == "POST")
+        .map(|r| r.body["messages"].clone())
+        .collect();
+    assert_eq!(sent, [expected]);
+    std::fs::remove_dir_all(&dir).ok();
+}

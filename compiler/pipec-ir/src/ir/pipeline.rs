@@ -28,6 +28,9 @@ pub struct Pipeline {
     pub models: Vec<Model>,
     /// Declared resource limits.
     pub limits: Limits,
+    /// How the pipeline is evaluated and optimized (`eval:`; the DSPy back-end's dataset
+    /// and metric).
+    pub eval: Option<Eval>,
     /// pipeline_ex `global_vars` (read as `{{global_vars.x}}`).
     pub globals: Vec<Name>,
     /// Steps in execution order.
@@ -146,6 +149,25 @@ pub struct Limits {
     /// Deepest sub-pipeline nesting.
     pub max_depth: Option<Limit<u64>>,
 }
+
+/// `eval:`: the dataset and metric DSPy's optimizers and `dspy.Evaluate` use.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Eval {
+    /// The JSONL dataset, relative to the pipeline file: one object per line with the
+    /// pipeline's inputs and the expected outputs.
+    pub dataset: Name,
+    /// One of [`METRICS`].
+    pub metric: Name,
+    /// The output the metric compares; `None` means every declared output.
+    pub field: Option<Name>,
+    /// `llm_judge`'s model (a `models:` entry); `None` means the pipeline's default.
+    pub model: Option<Name>,
+    /// The `eval:` mapping.
+    pub span: Span,
+}
+
+/// The built-in metrics of `eval.metric`.
+pub const METRICS: &[&str] = &["exact_match", "f1", "contains", "llm_judge"];
 
 /// A template string: text with `{{ }}` holes, with absolute expression spans.
 #[derive(Debug, Clone, PartialEq)]

@@ -45,6 +45,9 @@ pub enum StepKind {
         signature: SignatureRef,
         /// Input bindings.
         with: Vec<Binding>,
+        /// Few-shot examples (`demos:`), sent as user/assistant turns before the request,
+        /// as DSPy sends a predictor's `demos`.
+        demos: Vec<Demo>,
     },
     /// A raw prompt returning text (`llm`, and pipeline_ex's claude/gemini family).
     Llm {
@@ -160,6 +163,28 @@ pub enum SignatureRef {
     Named(Name),
     /// Defined on the step.
     Inline(Box<Signature>),
+}
+
+/// One few-shot example of a signature call: field values by name, as DSPy stores a
+/// predictor's demo (a dict of input and output values; `reasoning` for
+/// `chain_of_thought`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Demo {
+    /// The demo's mapping.
+    pub span: Span,
+    /// Each field and its value as JSON text, in the order written.
+    pub values: Vec<DemoValue>,
+}
+
+/// One field of a demo.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DemoValue {
+    /// The field name, with the span of its key.
+    pub name: Name,
+    /// The value as JSON text (as field defaults are kept).
+    pub json: String,
+    /// The span of the value.
+    pub span: Span,
 }
 
 /// `name: template`.

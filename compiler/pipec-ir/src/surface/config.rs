@@ -75,6 +75,34 @@ pub struct LimitsSpec {
     pub max_depth: Option<u64>,
 }
 
+/// The dataset and metric for `dspy.Evaluate` and DSPy's optimizers.
+#[derive(Debug, Clone, JsonSchema, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvalSpec {
+    /// A JSONL file (relative to the pipeline file): per line, the pipeline's inputs and the expected outputs.
+    pub dataset: String,
+    /// The metric (default `exact_match`).
+    pub metric: Option<MetricName>,
+    /// The output the metric compares (default: every declared output).
+    pub field: Option<String>,
+    /// `llm_judge`: the `models:` entry that judges.
+    pub model: Option<String>,
+}
+
+/// The built-in metrics.
+#[derive(Debug, Clone, Copy, JsonSchema, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MetricName {
+    /// Normalized exact match (DSPy's `answer_exact_match` normalization).
+    ExactMatch,
+    /// Token F1 of the normalized texts.
+    F1,
+    /// The expected text occurs in the prediction (normalized).
+    Contains,
+    /// A model judges whether the prediction matches the expected output.
+    LlmJudge,
+}
+
 /// What steps that do not set these keys use.
 #[derive(Debug, Clone, JsonSchema, Deserialize)]
 #[serde(deny_unknown_fields)]

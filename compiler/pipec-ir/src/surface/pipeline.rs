@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
 
-use super::config::{DefaultsSpec, LimitsSpec, ModelSpec};
+use super::config::{DefaultsSpec, EvalSpec, LimitsSpec, ModelSpec};
 use super::decls::{InputSpec, OutputSpec, SignatureSpec, TypeDefSpec};
 use super::steps::StepDef;
 
@@ -36,6 +36,8 @@ pub struct NativeFile {
     pub limits: Option<LimitsSpec>,
     /// The model, timeout and retry policy of steps that do not set their own.
     pub defaults: Option<DefaultsSpec>,
+    /// The dataset and metric for evaluation and DSPy's optimizers.
+    pub eval: Option<EvalSpec>,
     /// The steps, in execution order.
     #[schemars(length(min = 1))]
     pub steps: Vec<StepDef>,
@@ -67,6 +69,8 @@ pub struct InlinePipeline {
     pub limits: Option<LimitsSpec>,
     /// Defaults for the sub-pipeline's steps.
     pub defaults: Option<DefaultsSpec>,
+    /// A dataset and metric (used when the sub-pipeline is built on its own).
+    pub eval: Option<EvalSpec>,
     /// The steps, in execution order.
     #[schemars(length(min = 1))]
     pub steps: Vec<StepDef>,

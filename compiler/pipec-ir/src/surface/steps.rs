@@ -42,6 +42,8 @@ pub struct StepDef {
     pub signature: Option<SignatureSpec>,
     /// predict, chain_of_thought, react: the signature's inputs; pipeline: the sub-pipeline's inputs. Values are templates.
     pub with: Option<BTreeMap<String, Template>>,
+    /// predict, chain_of_thought: few-shot examples, each a mapping of the signature's field names to values (DSPy's demos).
+    pub demos: Option<Vec<serde_json::Map<String, Value>>>,
     /// react: the tools the agent may call.
     #[schemars(length(min = 1))]
     pub tools: Option<Vec<String>>,

@@ -78,7 +78,13 @@ impl Values<'_, '_> {
             Rule::number => number(pair.as_str(), span),
             Rule::boolean => Value::Bool(pair.as_str() == "true", span),
             Rule::null => Value::Null(span),
-            Rule::list => Value::List(pair.into_inner().map(|p| self.value(p)).collect(), span),
+            Rule::list => Value::List(
+                pair.into_inner()
+                    .filter(is_value)
+                    .map(|p| self.value(p))
+                    .collect(),
+                span,
+            ),
             Rule::map => {
                 let mut entries = Vec::new();
                 for entry in pair.into_inner() {

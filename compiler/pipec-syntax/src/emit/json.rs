@@ -16,7 +16,7 @@ pub fn to_json(doc: &Document) -> String {
 }
 
 /// One node as compact JSON (no newlines).
-pub(super) fn to_json_compact(node: NodeRef<'_>) -> String {
+pub fn to_json_compact(node: NodeRef<'_>) -> String {
     let mut out = String::new();
     value(&mut out, node, 0, false);
     out

@@ -9,5 +9,5 @@
 mod json;
 mod yaml;
 
-pub use json::to_json;
+pub use json::{to_json, to_json_compact};
 pub use yaml::to_yaml;

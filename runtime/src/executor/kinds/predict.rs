@@ -10,7 +10,9 @@
 
 use pipec_diagnostics::Code;
 use pipec_eval::MapScope;
-use pipec_ir::{Binding, Field, Name, PredictModule, Signature, SignatureRef, Step, Type, TypeRef};
+use pipec_ir::{
+    Binding, Demo, Field, Name, PredictModule, Signature, SignatureRef, Step, Type, TypeRef,
+};
 use serde_json::{Map, Value};
 
 use crate::adapter::{Adapter, AdapterError, SignatureCall};
@@ -22,22 +24,38 @@ use crate::executor::models::{ResolvedModel, resolve};
 use crate::executor::state::RunState;
 use crate::providers::FinishReason;
 
+/// The parts of a predict-like step, borrowed from its kind.
+#[derive(Debug, Clone, Copy)]
+pub struct Call<'a> {
+    /// Which DSPy module.
+    pub module: &'a PredictModule,
+    /// The signature, by name or inline.
+    pub signature: &'a SignatureRef,
+    /// Input bindings.
+    pub with: &'a [Binding],
+    /// Few-shot examples sent before the request.
+    pub demos: &'a [Demo],
+}
+
 /// Runs a signature call.
 ///
 /// # Errors
 /// P0712 without a model, P0710 for a binding, P0706 for a reply that cannot be parsed, a
 /// provider or budget error for the call.
-#[allow(clippy::too_many_arguments, reason = "the parts of the step, borrowed")]
 pub async fn run(
     run: &RunState<'_>,
     frame: &Frame<'_>,
     step: &Step,
     key: &str,
-    module: &PredictModule,
-    signature: &SignatureRef,
-    with: &[Binding],
+    call: Call<'_>,
     scope: &MapScope,
 ) -> Result<Value, RunError> {
+    let Call {
+        module,
+        signature,
+        with,
+        demos,
+    } = call;
     let pipeline = frame.pipeline;
     let declared = match signature {
         SignatureRef::Named(name) => pipeline.signature(&name.text).ok_or_else(|| {
@@ -66,6 +84,7 @@ pub async fn run(
         signature: &signature,
         types: &pipeline.types,
         inputs: &inputs,
+        demos,
     };
     let adapters = &run.config.adapters;
     let site = CallSite {

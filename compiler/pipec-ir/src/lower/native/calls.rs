@@ -6,6 +6,7 @@ use pipec_diagnostics::{Code, Diagnostic};
 use pipec_syntax::{MapRef, NodeRef};
 
 use super::bindings::bindings;
+use super::demos::demos;
 use super::keys::{MESSAGE, PROVIDERS, ROLES};
 use super::signature::{signature_node, signature_string};
 use super::steps::{Kind, exclusive, missing, step_label};
@@ -45,11 +46,13 @@ pub fn predict(
         );
         return None;
     };
+    let demos = map.get("demos").map(|n| demos(ctx, n)).unwrap_or_default();
     let signature = signature_ref(ctx, node, id, types)?;
     Some(StepKind::Predict {
         module,
         signature,
         with,
+        demos,
     })
 }
 

@@ -1,12 +1,13 @@
 //! Run configuration of a native pipeline: `models`, `limits` and `defaults` (the model,
 //! timeout and retry policy of steps that do not set their own).
 
+use pipec_diagnostics::{Code, Diagnostic, did_you_mean_or_list};
 use pipec_syntax::{MapRef, NodeRef};
 
-use super::keys::{DEFAULTS, LIMITS, MODEL, PRICE, PROVIDERS};
+use super::keys::{DEFAULTS, EVAL, LIMITS, MODEL, PRICE, PROVIDERS};
 use super::names::check_identifier;
 use super::values::{duration, positive, retry};
-use crate::ir::{Limit, Limits, Model, Name, Price};
+use crate::ir::{Eval, Limit, Limits, METRICS, Model, Name, Output, Price};
 use crate::lower::{Ctx, KeyPolicy};
 
 /// What `defaults:` fills into steps that do not set these keys themselves.
@@ -140,4 +141,58 @@ pub fn defaults(ctx: &mut Ctx<'_>, node: NodeRef<'_>) -> Defaults {
         timeout_s,
         max_attempts,
     }
+}
+
+/// `eval:`: `dataset` (required), `metric` (default `exact_match`), `field` (a declared
+/// output) and `model` (a `models:` entry, for `llm_judge`). A name that is not declared is
+/// P0831.
+pub fn eval(
+    ctx: &mut Ctx<'_>,
+    node: NodeRef<'_>,
+    outputs: &[Output],
+    models: &[Model],
+) -> Option<Eval> {
+    let map = ctx.map(node, "`eval`")?;
+    ctx.check_keys(map, EVAL, KeyPolicy::Error, "`eval`");
+    let dataset = ctx
+        .require(map, "dataset", "`eval`", map.span())
+        .and_then(|n| ctx.name(n, "`dataset`"));
+    let metric = match map.get("metric") {
+        Some(n) => ctx.one_of(n, "metric", METRICS)?,
+        None => Name::new("exact_match", map.span()),
+    };
+    let output_names: Vec<&str> = outputs.iter().map(|o| o.name.text.as_str()).collect();
+    let field = map.get("field").and_then(|n| ctx.name(n, "`field`"));
+    if let Some(field) = &field
+        && !output_names.contains(&field.text.as_str())
+    {
+        unknown(ctx, field, "output", &output_names);
+    }
+    let model_names: Vec<&str> = models.iter().map(|m| m.name.text.as_str()).collect();
+    let model = map.get("model").and_then(|n| ctx.name(n, "`model`"));
+    if let Some(model) = &model
+        && !model_names.contains(&model.text.as_str())
+    {
+        unknown(ctx, model, "model", &model_names);
+    }
+    Some(Eval {
+        dataset: dataset?,
+        metric,
+        field,
+        model,
+        span: map.span(),
+    })
+}
+
+fn unknown(ctx: &mut Ctx<'_>, name: &Name, what: &str, names: &[&str]) {
+    let mut diagnostic = Diagnostic::new(
+        Code::P0831,
+        name.span,
+        format!("`eval` names no declared {what} `{}`", name.text),
+    )
+    .with_primary_label(format!("not a declared {what}"));
+    if let Some(help) = did_you_mean_or_list(&name.text, names, &format!("the {what}s")) {
+        diagnostic = diagnostic.with_help(help);
+    }
+    ctx.push(diagnostic);
 }

@@ -17,8 +17,12 @@ pub const ROOT: &[&str] = &[
     "models",
     "limits",
     "defaults",
+    "eval",
     "steps",
 ];
+
+/// `eval:`.
+pub const EVAL: &[&str] = &["dataset", "metric", "field", "model"];
 
 /// The mapping form of an `inputs:` entry.
 pub const INPUT: &[&str] = &["type", "desc", "default"];
@@ -189,7 +193,7 @@ macro_rules! step_keys {
 pub const STEP_COMMON: &[&str] = step_keys!();
 
 /// `predict` and `chain_of_thought` steps.
-pub const STEP_PREDICT: &[&str] = step_keys!("signature", "with");
+pub const STEP_PREDICT: &[&str] = step_keys!("signature", "with", "demos");
 
 /// `react` steps.
 pub const STEP_REACT: &[&str] = step_keys!("signature", "with", "tools", "max_iters");

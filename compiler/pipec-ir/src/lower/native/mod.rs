@@ -15,6 +15,7 @@ mod compose;
 mod config;
 mod control;
 mod decls;
+mod demos;
 mod fields;
 pub(crate) mod keys;
 mod names;
@@ -143,6 +144,9 @@ pub(crate) fn lower_pipeline(ctx: &mut Ctx<'_>, map: MapRef<'_>, step: Option<&N
         .get("limits")
         .map(|n| config::limits(ctx, n))
         .unwrap_or_default();
+    let eval = map
+        .get("eval")
+        .and_then(|n| config::eval(ctx, n, &outputs, &models));
     let defaults = map
         .get("defaults")
         .map(|n| config::defaults(ctx, n))
@@ -168,6 +172,7 @@ pub(crate) fn lower_pipeline(ctx: &mut Ctx<'_>, map: MapRef<'_>, step: Option<&N
         signatures,
         models,
         limits,
+        eval,
         globals: Vec::new(),
         steps,
         span: map.span(),

@@ -185,6 +185,7 @@ pub(super) fn lower_workflow(ctx: &mut Ctx<'_>, map: MapRef<'_>, origin: Origin<
         signatures: Vec::new(),
         models: Vec::new(),
         limits: Limits::default(),
+        eval: None,
         globals,
         steps,
         span: map.span(),

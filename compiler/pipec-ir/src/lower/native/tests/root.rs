@@ -155,6 +155,7 @@ fn the_documented_example_is_clean() {
         module,
         signature,
         with,
+        ..
     } = &analyze.kind
     else {
         panic!("predict")
