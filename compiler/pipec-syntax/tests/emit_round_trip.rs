@@ -121,3 +121,22 @@ fn awkward_scalars_round_trip() {
         round_trip(&format!("case {i}"), case, true);
     }
 }
+
+#[test]
+fn comments_beside_block_scalars_stay_comments() {
+    use pipec_syntax::convert::{Target, convert};
+    let source =
+        "a: |  # on the header\n  line one\n  # text, not a comment\nb: x  # on b\n# at the end\n";
+    let out = convert(FileId(0), source, SourceFormat::Yaml, Target::Yaml).unwrap();
+    assert_eq!(
+        out,
+        "a: |\n  line one\n  # text, not a comment\n# on the header\nb: x  # on b\n# at the end\n"
+    );
+    let again = reparse(&out, SourceFormat::Yaml, "out.yaml");
+    let first = reparse(source, SourceFormat::Yaml, "in.yaml");
+    assert_eq!(
+        to_json(&again),
+        to_json(&first),
+        "the values changed:\n{out}"
+    );
+}

@@ -4,10 +4,13 @@
 //! The output reads back to the same values (a test round-trips every example, fixture and
 //! corpus file through both); styles are chosen for readability, not copied from the input:
 //! block collections, plain scalars where they read back as the same value, `|` blocks for
-//! multi-line text, double quotes otherwise.
+//! multi-line text, double quotes otherwise. YAML output can keep the source's comments
+//! (`comments.rs` places them).
 
+mod comments;
 mod json;
 mod yaml;
 
+pub use comments::SourceComment;
 pub use json::{to_json, to_json_compact};
-pub use yaml::to_yaml;
+pub use yaml::{to_yaml, to_yaml_with_comments};

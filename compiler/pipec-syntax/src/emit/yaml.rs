@@ -1,9 +1,11 @@
 //! Canonical YAML: block mappings and sequences (two-space indentation, sequences indented
 //! under their key), `{}` and `[]` for empty collections, scalars in the plainest style that
-//! reads back as the same value.
+//! reads back as the same value; comments of the source, when given, beside the nodes they
+//! belong to.
 
 use std::fmt::Write as _;
 
+use super::comments::{Leading, Placed, SourceComment};
 use crate::Document;
 use crate::node::{NodeKind, NodeRef};
 use crate::yaml::resolve_plain;
@@ -11,80 +13,152 @@ use crate::yaml::resolve_plain;
 /// The document as YAML text, ending with a newline.
 #[must_use]
 pub fn to_yaml(doc: &Document) -> String {
-    let mut out = String::new();
-    block(&mut out, doc.root(), 0, false);
+    to_yaml_with_comments(doc, "", &[])
+}
+
+/// The document as YAML text with `comments` of `src`, the text it was parsed from (YAML or
+/// `.pipe`), kept beside the nodes they belong to ([`Placed`]); `comments` are in source
+/// order.
+#[must_use]
+pub fn to_yaml_with_comments(doc: &Document, src: &str, comments: &[SourceComment]) -> String {
+    let mut emitter = Emitter {
+        out: String::new(),
+        comments: Placed::new(doc, src, comments),
+    };
+    emitter.block(doc.root(), 0, false);
+    let rest = emitter.comments.take_rest();
+    emitter.leading(rest, 0);
+    let mut out = emitter.out;
     if !out.ends_with('\n') {
         out.push('\n');
     }
     out
 }
 
-/// Write `node` as a block at `indent`. `inline` means the cursor is already on a line
-/// (after `- ` or at the document start) where the node's first line goes.
-fn block(out: &mut String, node: NodeRef<'_>, indent: usize, inline: bool) {
-    match node.kind() {
-        NodeKind::Map(entries) if !entries.is_empty() => {
-            let mut first = true;
-            for (key, value) in node.as_map().into_iter().flat_map(|m| m.entries()) {
-                if !(first && inline) {
-                    pad(out, indent);
-                }
-                first = false;
-                write_key(out, key);
-                out.push(':');
-                value_after_key(out, value, indent);
-            }
-        }
-        NodeKind::Seq(items) if !items.is_empty() => {
-            let mut first = true;
-            for item in node.as_seq().into_iter().flatten() {
-                if !(first && inline) {
-                    pad(out, indent);
-                }
-                first = false;
-                out.push('-');
-                match item.kind() {
-                    NodeKind::Map(e) if !e.is_empty() => {
-                        out.push(' ');
-                        block(out, item, indent + 2, true);
-                    }
-                    NodeKind::Seq(i) if !i.is_empty() => {
-                        out.push(' ');
-                        block(out, item, indent + 2, true);
-                    }
-                    _ => {
-                        out.push(' ');
-                        scalar(out, item, indent + 2);
-                        out.push('\n');
-                    }
-                }
-            }
-        }
-        _ => {
-            if !inline {
-                pad(out, indent);
-            }
-            scalar(out, node, indent + 2);
-            out.push('\n');
-        }
-    }
+/// The text so far and the comments not written yet.
+struct Emitter {
+    out: String,
+    comments: Placed,
 }
 
-/// The value of a mapping entry, after its `key:`.
-fn value_after_key(out: &mut String, value: NodeRef<'_>, indent: usize) {
-    match value.kind() {
-        NodeKind::Map(e) if !e.is_empty() => {
-            out.push('\n');
-            block(out, value, indent + 2, false);
+impl Emitter {
+    /// Write `node` as a block at `indent`. `inline` means the cursor is already on a line
+    /// (after `- ` or at the document start) where the node's first line goes.
+    fn block(&mut self, node: NodeRef<'_>, indent: usize, inline: bool) {
+        match node.kind() {
+            NodeKind::Map(entries) if !entries.is_empty() => {
+                let mut first = true;
+                for (key, value) in node.as_map().into_iter().flat_map(|m| m.entries()) {
+                    if !(first && inline) {
+                        let comments = self.comments.take_leading(key.span().start);
+                        self.leading(comments, indent);
+                        pad(&mut self.out, indent);
+                    }
+                    first = false;
+                    write_key(&mut self.out, key);
+                    self.out.push(':');
+                    self.value_after_key(key, value, indent);
+                }
+            }
+            NodeKind::Seq(items) if !items.is_empty() => {
+                let mut first = true;
+                for item in node.as_seq().into_iter().flatten() {
+                    if !(first && inline) {
+                        let mut comments = self.comments.take_leading(item.span().start);
+                        // The item's first key is written on the `- ` line.
+                        if let Some((key, _)) = item.as_map().and_then(|m| m.entries().next()) {
+                            comments.extend(self.comments.take_leading(key.span().start));
+                        }
+                        self.leading(comments, indent);
+                        pad(&mut self.out, indent);
+                    }
+                    first = false;
+                    self.out.push('-');
+                    match item.kind() {
+                        NodeKind::Map(e) if !e.is_empty() => {
+                            self.out.push(' ');
+                            self.block(item, indent + 2, true);
+                        }
+                        NodeKind::Seq(i) if !i.is_empty() => {
+                            self.out.push(' ');
+                            self.block(item, indent + 2, true);
+                        }
+                        _ => {
+                            self.out.push(' ');
+                            self.scalar_line(item, indent, None);
+                        }
+                    }
+                }
+            }
+            _ => {
+                if !inline {
+                    pad(&mut self.out, indent);
+                }
+                self.scalar_line(node, indent, None);
+            }
         }
-        NodeKind::Seq(i) if !i.is_empty() => {
-            out.push('\n');
-            block(out, value, indent + 2, false);
+    }
+
+    /// The value of a mapping entry, after its `key:`.
+    fn value_after_key(&mut self, key: NodeRef<'_>, value: NodeRef<'_>, indent: usize) {
+        match value.kind() {
+            NodeKind::Map(e) if !e.is_empty() => {
+                self.trailing(key.span().end);
+                self.out.push('\n');
+                self.block(value, indent + 2, false);
+            }
+            NodeKind::Seq(i) if !i.is_empty() => {
+                self.trailing(key.span().end);
+                self.out.push('\n');
+                self.block(value, indent + 2, false);
+            }
+            _ => {
+                self.out.push(' ');
+                // A comment after `key: |` (the key ends last before it on its line).
+                self.scalar_line(value, indent, Some(key.span().end));
+            }
         }
-        _ => {
-            out.push(' ');
-            scalar(out, value, indent + 2);
-            out.push('\n');
+    }
+
+    /// A scalar, its trailing comment and the line's end; `indent` is the indentation of
+    /// the line it is on, `key_end` where its key ends in the source.
+    fn scalar_line(&mut self, node: NodeRef<'_>, indent: usize, key_end: Option<u32>) {
+        let from = self.out.len();
+        scalar(&mut self.out, node, indent + 2);
+        let comment = self
+            .comments
+            .take_trailing(node.span().end)
+            .or_else(|| key_end.and_then(|end| self.comments.take_trailing(end)));
+        if let Some(comment) = comment {
+            if self.out[from..].contains('\n') {
+                // After a `|` block a comment cannot share the last line: it would be text.
+                self.out.push('\n');
+                pad(&mut self.out, indent);
+            } else {
+                self.out.push_str("  ");
+            }
+            self.out.push_str(&comment);
+        }
+        self.out.push('\n');
+    }
+
+    /// The comment ending the line of the scalar ending at `end`, if any.
+    fn trailing(&mut self, end: u32) {
+        if let Some(comment) = self.comments.take_trailing(end) {
+            self.out.push_str("  ");
+            self.out.push_str(&comment);
+        }
+    }
+
+    /// Comments on lines of their own at `indent`.
+    fn leading(&mut self, comments: Vec<Leading>, indent: usize) {
+        for comment in comments {
+            if comment.blank_before && !self.out.is_empty() && !self.out.ends_with("\n\n") {
+                self.out.push('\n');
+            }
+            pad(&mut self.out, indent);
+            self.out.push_str(&comment.text);
+            self.out.push('\n');
         }
     }
 }

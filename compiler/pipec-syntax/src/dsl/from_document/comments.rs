@@ -15,6 +15,18 @@ use crate::node::{Document, NodeKind, NodeRef};
 pub fn yaml_comments(text: &str, doc: &Document) -> Vec<Comment> {
     let mut scalars = Vec::new();
     collect_scalars(doc.root(), &mut scalars, 0);
+    // A block scalar's text starts on the line after its `|` or `>` header, which may end
+    // with a comment.
+    for span in &mut scalars {
+        let at = span.start as usize;
+        if matches!(text.as_bytes().get(at), Some(b'|' | b'>'))
+            && let Some(newline) = text[at..].find('\n')
+        {
+            span.start = u32::try_from(at + newline)
+                .unwrap_or(span.start)
+                .min(span.end);
+        }
+    }
     scalars.sort_by_key(|s| s.start);
     let inside = |pos: u32| {
         // The last scalar starting at or before `pos`; scalars do not overlap.
