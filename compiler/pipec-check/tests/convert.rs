@@ -183,8 +183,22 @@ fn snapshots_of_every_example_in_every_form() {
     });
 }
 
-#[test]
-fn yaml_comments_are_kept_in_the_pipe_form() {
+/// The comments of a YAML file: `(prefix-free text)` of each `# ...` that is not inside a
+/// string of `commented.pipec.yaml` (whose lines with quotes or a block's text hold none).
+fn yaml_comment_texts(text: &str) -> Vec<&str> {
+    text.lines()
+        .filter(|line| !line.contains('"') && !line.contains("Review"))
+        .filter_map(|line| {
+            line.find(" #")
+                .map(|i| i + 1)
+                .or(line.starts_with('#').then_some(0))
+                .map(|at| &line[at + 1..])
+        })
+        .collect()
+}
+
+/// `commented.pipec.yaml`, its text and checked IR.
+fn commented() -> (std::path::PathBuf, String, Pipeline) {
     let dir = support::repo_root().join("compiler/pipec-check/tests/convert");
     assert!(round_trips(&dir, "commented.pipec.yaml"));
     let text = std::fs::read_to_string(dir.join("commented.pipec.yaml")).unwrap();
@@ -194,25 +208,62 @@ fn yaml_comments_are_kept_in_the_pipe_form() {
         &mut support::loader_for(&dir),
     )
     .unwrap();
-    let out = convert(&text, SourceFormat::Yaml, Target::Pipe, &pipeline).unwrap();
-    // Every comment of the YAML file is in the `.pipe` file; `#` inside strings is text.
-    for line in text.lines() {
-        if let Some(at) = line
-            .find(" #")
-            .map(|i| i + 1)
-            .or(line.starts_with('#').then_some(0))
-        {
-            let comment = &line[at + 1..];
-            if !line.contains('"') && !line.contains("Review") {
-                assert!(
-                    out.contains(&format!("//{comment}")),
-                    "lost `{comment}`:\n{out}"
-                );
-            }
-        }
-    }
+    (dir, text, pipeline)
+}
+
+fn convert_snapshot(name: &str, out: &str) {
     let mut settings = insta::Settings::clone_current();
     settings.set_snapshot_path(support::repo_root().join("snapshots/convert"));
     settings.set_prepend_module_to_snapshot(false);
-    settings.bind(|| insta::assert_snapshot!("commented_pipe", out));
+    settings.bind(|| insta::assert_snapshot!(name, out));
+}
+
+#[test]
+fn yaml_comments_are_kept_in_the_pipe_form() {
+    let (_, text, pipeline) = commented();
+    let out = convert(&text, SourceFormat::Yaml, Target::Pipe, &pipeline).unwrap();
+    // Every comment of the YAML file is in the `.pipe` file; `#` inside strings is text.
+    for comment in yaml_comment_texts(&text) {
+        assert!(
+            out.contains(&format!("//{comment}")),
+            "lost `{comment}`:\n{out}"
+        );
+    }
+    convert_snapshot("commented_pipe", &out);
+}
+
+#[test]
+fn comments_are_kept_in_the_yaml_form_from_yaml_and_from_pipe() {
+    let (dir, text, pipeline) = commented();
+    let yaml = convert(&text, SourceFormat::Yaml, Target::Yaml, &pipeline).unwrap();
+    let pipe = convert(&text, SourceFormat::Yaml, Target::Pipe, &pipeline).unwrap();
+    let pipe_pipeline = support::pipeline(
+        "commented.pipe",
+        pipe.clone().into_bytes(),
+        &mut support::loader_for(&dir),
+    )
+    .unwrap();
+    let from_pipe = convert(&pipe, SourceFormat::Pipe, Target::Yaml, &pipe_pipeline).unwrap();
+    for (form, out) in [("yaml", &yaml), ("pipe → yaml", &from_pipe)] {
+        for comment in yaml_comment_texts(&text) {
+            let kept = format!("#{comment}");
+            assert!(out.contains(&kept), "{form}: lost `{comment}`:\n{out}");
+            assert_eq!(
+                out.matches(&kept).count(),
+                1,
+                "{form}: `{comment}` twice:\n{out}"
+            );
+        }
+        // The output is YAML that converts to itself: the comments stay where they went.
+        let again = support::pipeline(
+            "again.pipec.yaml",
+            out.clone().into_bytes(),
+            &mut support::loader_for(&dir),
+        )
+        .unwrap();
+        let twice = convert(out, SourceFormat::Yaml, Target::Yaml, &again).unwrap();
+        assert_eq!(&twice, out, "{form}: converting again moved something");
+    }
+    convert_snapshot("commented_yaml", &yaml);
+    convert_snapshot("commented_pipe_yaml", &from_pipe);
 }

@@ -2,11 +2,13 @@
 //! JSON, made explicit where the native format lets a writer be brief. Defined for users in
 //! `docs/native-format.md` ("Converting between forms"):
 //!
-//! - every signature (a `signatures:` entry, or a step's own) is in the structured form:
-//!   `instructions` (when the file gives any; absent means DSPy's default), then `inputs`
-//!   and `outputs` as ordered mappings of field name → `{type, desc, constraints...,
-//!   default}`, the `type` rendered in DSPy's notation by [`crate::Type::display`] from the
-//!   checked IR (so a DSPy string's fields come out typed, `str` where it wrote none);
+//! - every signature (a `signatures:` entry, or a step's own) is in the structured form,
+//!   DSPy's defaults written out: `instructions` (the text DSPy uses: the given text through
+//!   `inspect.cleandoc`, or DSPy's default), then `inputs` and `outputs` as ordered
+//!   mappings of field name → `{type, desc, constraints..., default}`, the `type` rendered
+//!   in DSPy's notation by [`crate::Type::display`] from the checked IR (so a DSPy string's
+//!   fields come out typed, `str` where it wrote none) and `desc` DSPy's placeholder
+//!   `${name}` where the field has no description;
 //! - every input, output and field is a mapping: an input or field always has `type` (`str`
 //!   when omitted), an output always has `value`;
 //! - everything else is the document as written, in its order.
@@ -20,6 +22,7 @@ use pipec_diagnostics::FileId;
 use pipec_syntax::convert::Target;
 use pipec_syntax::{Document, NodeKind, NodeRef, SourceFormat};
 
+use crate::dspy::instructions::{default_instructions, instructions};
 use crate::ir::{Field, Pipeline, Signature, SignatureRef, Step, StepKind};
 pub use json::{J, pretty};
 
@@ -157,12 +160,18 @@ fn bodies(step: &Step) -> Vec<&[Step]> {
     }
 }
 
-/// A signature from the IR, structured.
+/// A signature from the IR, structured, with DSPy's defaults written out.
 fn expanded(sig: &Signature) -> J {
-    let mut out = Vec::new();
-    if let Some(instructions) = &sig.instructions {
-        out.push(("instructions".to_owned(), J::Str(instructions.clone())));
-    }
+    let default = || {
+        default_instructions(
+            sig.inputs.iter().map(|f| f.name.text.as_str()),
+            sig.outputs.iter().map(|f| f.name.text.as_str()),
+        )
+    };
+    let mut out = vec![(
+        "instructions".to_owned(),
+        J::Str(instructions(sig.instructions.as_deref(), default)),
+    )];
     let fields = |fields: &[Field]| {
         J::Object(
             fields
@@ -177,10 +186,14 @@ fn expanded(sig: &Signature) -> J {
 }
 
 fn ir_field(field: &Field) -> J {
-    let mut out = vec![("type".to_owned(), J::Str(field.ty.ty.display()))];
-    if let Some(desc) = &field.desc {
-        out.push(("desc".to_owned(), J::Str(desc.clone())));
-    }
+    let desc = field
+        .desc
+        .clone()
+        .unwrap_or_else(|| format!("${{{}}}", field.name.text));
+    let mut out = vec![
+        ("type".to_owned(), J::Str(field.ty.ty.display())),
+        ("desc".to_owned(), J::Str(desc)),
+    ];
     for (key, value) in &field.constraints {
         out.push((key.clone(), J::Number(number(*value))));
     }

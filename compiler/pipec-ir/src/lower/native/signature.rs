@@ -4,6 +4,12 @@
 //! A string is read by [`crate::dspy::parse_signature`], exactly as DSPy 3.4.1's
 //! `dspy.Signature(string)` reads it; this module maps its ranges into the file (through
 //! the scalar mapper, so escapes and folded lines keep exact spans) and builds the IR.
+//!
+//! The IR holds what DSPy would end up with, so that writing a default out changes
+//! nothing: instructions are kept as `inspect.cleandoc` leaves them, and `None` when they
+//! are DSPy's default (or empty, which DSPy reads as the default); a field description that
+//! is DSPy's placeholder `${name}` is no description, as in DSPy. `pipec convert --to json`
+//! writes both defaults out, and the file it writes lowers to the same IR.
 
 use pipec_diagnostics::{Code, Diagnostic};
 use pipec_syntax::{MapRef, NodeRef, ScalarMapper, ScalarStyle};
@@ -11,6 +17,7 @@ use pipec_syntax::{MapRef, NodeRef, ScalarMapper, ScalarStyle};
 use super::fields::{FieldNames, field_list};
 use super::keys::SIGNATURE;
 use super::types::TypeScope;
+use crate::dspy::instructions::{cleandoc, default_instructions};
 use crate::dspy::{DspyField, parse_signature};
 use crate::ir::{Field, Name, Signature, TypeRef};
 use crate::lower::{Ctx, KeyPolicy, kind_error};
@@ -111,11 +118,30 @@ fn structured(ctx: &mut Ctx<'_>, map: MapRef<'_>, name: Name, scope: &TypeScope<
             Vec::new()
         }
     };
+    let default = default_instructions(
+        inputs.iter().map(|f| f.name.text.as_str()),
+        outputs.iter().map(|f| f.name.text.as_str()),
+    );
+    let instructions = instructions
+        .map(|text| cleandoc(&text))
+        .filter(|text| !text.is_empty() && *text != default);
     Signature {
         name,
         instructions,
-        inputs,
-        outputs,
+        inputs: inputs.into_iter().map(without_placeholder_desc).collect(),
+        outputs: outputs.into_iter().map(without_placeholder_desc).collect(),
         span: map.span(),
     }
+}
+
+/// A field whose description is DSPy's placeholder `${name}` has none.
+fn without_placeholder_desc(mut field: Field) -> Field {
+    if field
+        .desc
+        .as_deref()
+        .is_some_and(|desc| desc == format!("${{{}}}", field.name.text))
+    {
+        field.desc = None;
+    }
+    field
 }
