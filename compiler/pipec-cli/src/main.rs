@@ -167,14 +167,16 @@ enum Command {
     },
 }
 
-/// The adapters `prompt` renders.
 /// What `pipec migrate` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum EmitFormat {
+    /// Native YAML.
     Yaml,
+    /// Native JSON.
     Json,
 }
 
+/// The adapters `prompt` renders.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum AdapterChoice {
     /// `dspy.ChatAdapter`.
