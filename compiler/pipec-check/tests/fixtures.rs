@@ -121,6 +121,15 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "P0720",
         "compiler/pipec-cli/tests/prompt.rs::a_signature_the_adapters_cannot_format_is_p0720",
     ),
+    // Generated binaries (`pipec build`): the runtime's start-up check and typed inputs.
+    (
+        "P0850",
+        "runtime/app/src/version.rs::tests::equal_versions_pass_and_others_are_p0850",
+    ),
+    (
+        "P0851",
+        "compiler/pipec-cli/tests/build.rs::the_built_binary_runs_like_pipec_run",
+    ),
 ];
 
 fn fixtures_dir() -> PathBuf {

@@ -19,7 +19,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 #[command(
     name = "pipec",
     version,
-    about = "A compiler for declarative LLM pipelines: check, run, replay, prompt, explain, schema.",
+    about = "A compiler for declarative LLM pipelines: check, run, replay, build, prompt, explain, schema.",
     after_help = "Examples:\n  pipec check examples/code_review.pipec.yaml\n  pipec check pipelines/ --format json\n  pipec run examples/router.pipec.yaml --input ticket=\"The app crashes on login\"\n  pipec prompt examples/rag_qa.pipec.yaml --step answer --inputs '{\"question\": \"Why?\", \"context\": \"...\"}'\n  pipec explain P0202\n  pipec schema > pipec.schema.json"
 )]
 struct Cli {
@@ -83,6 +83,11 @@ enum Command {
         #[command(flatten)]
         runtime: RuntimeArgs,
     },
+    /// Compile a pipeline to a Cargo crate and a native binary (CLI, --batch, serve).
+    #[command(
+        after_help = "Exit status: 0 built, 1 the pipeline has errors or cargo failed, 2 for a usage or I/O problem.\n\nExamples:\n  pipec build examples/code_review.pipec.yaml --release\n  pipec build examples/rag_qa.pipec.yaml -o rag --no-compile\n  pipec build examples/router.pipec.yaml --lib"
+    )]
+    Build(commands::build::BuildArgs),
     /// Print the JSON Schema of the native pipeline format.
     Schema,
     /// Print the exact messages a predict-like step sends (DSPy 3.4.1's ChatAdapter), as
@@ -191,6 +196,7 @@ fn main() -> ExitCode {
             json: runtime.format == Format::Json,
             options: runtime.options(),
         }),
+        Command::Build(args) => commands::build::run(&args),
         Command::Schema => commands::schema::run(),
         Command::Prompt {
             file,

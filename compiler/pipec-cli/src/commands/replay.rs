@@ -53,7 +53,7 @@ pub fn run(args: &ReplayArgs) -> ExitCode {
             }
         },
     };
-    let loaded = match checked(&file, args.json) {
+    let loaded = match checked(&file, args.json, "running") {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };

@@ -41,7 +41,7 @@ pub struct RunArgs {
 
 /// Run the command.
 pub fn run(args: &RunArgs) -> ExitCode {
-    let loaded = match checked(&args.file, args.json) {
+    let loaded = match checked(&args.file, args.json, "running") {
         Ok(loaded) => loaded,
         Err(code) => return code,
     };
@@ -104,8 +104,9 @@ pub fn run(args: &RunArgs) -> ExitCode {
     finish(&executor, &loaded, &run_id, future, args.json, &hint)
 }
 
-/// Checks `file`; on errors prints them as `pipec check` does and returns the exit status.
-pub fn checked(file: &std::path::Path, json: bool) -> Result<Loaded, ExitCode> {
+/// Checks `file`; on errors prints them as `pipec check` does (saying it is not `doing`
+/// it) and returns the exit status.
+pub fn checked(file: &std::path::Path, json: bool, doing: &str) -> Result<Loaded, ExitCode> {
     let loaded = match check_file(file) {
         Ok(loaded) => loaded,
         Err(message) => {
@@ -121,7 +122,7 @@ pub fn checked(file: &std::path::Path, json: bool) -> Result<Loaded, ExitCode> {
         } else {
             let mut text = render_human(&result.sources, &result.diagnostics, color());
             text.push_str(&format!(
-                "`{}` has {} error(s); not running it\n",
+                "`{}` has {} error(s); not {doing} it\n",
                 loaded.file,
                 result.error_count()
             ));

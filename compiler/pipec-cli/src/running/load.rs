@@ -3,10 +3,7 @@
 
 use std::path::Path;
 
-use pipec_check::driver::resolve_relative;
 use pipec_check::{CheckResult, check};
-use pipec_diagnostics::{FileId, SourceMap};
-use pipec_ir::{PipelineSource, Step, StepKind};
 use pipec_runtime::executor::Program;
 
 use crate::disk::{DiskLoader, collect_inputs};
@@ -37,75 +34,13 @@ impl Loaded {
     /// `file:` path names. `None` when the file holds no pipeline.
     #[must_use]
     pub fn program(&self) -> Option<Program> {
-        let sources = &self.checked.sources;
-        let mut pipelines = self
-            .checked
-            .pipelines
-            .iter()
-            .filter_map(|(id, p)| Some((*id, p.as_ref()?)));
-        let (_, root) = pipelines.next()?;
-        let mut program = Program::new(root.clone());
-        for (_, pipeline) in pipelines {
-            program.add_file(pipeline.clone());
-        }
-        for (_, pipeline) in self
-            .checked
-            .pipelines
-            .iter()
-            .filter_map(|(id, p)| Some((*id, p.as_ref()?)))
-        {
-            add_calls(&mut program, sources, pipeline.file, &pipeline.steps);
-        }
-        Some(program)
+        pipec_app::program::program(&self.checked)
     }
 
     /// A hash of every source file's text, in the order the checker read them: equal
     /// hashes mean the run would execute the same pipeline.
     #[must_use]
     pub fn source_hash(&self) -> String {
-        // FNV-1a, 64 bits: stable across Rust releases (unlike `DefaultHasher`), and
-        // enough to notice an edited file.
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-        for (_, file) in self.checked.sources.iter() {
-            for byte in file.text().bytes().chain([0xff]) {
-                hash ^= u64::from(byte);
-                hash = hash.wrapping_mul(0x0100_0000_01b3);
-            }
-        }
-        format!("{hash:016x}")
-    }
-}
-
-fn add_calls(program: &mut Program, sources: &SourceMap, file: FileId, steps: &[Step]) {
-    let from = sources
-        .get(file)
-        .map(|f| f.name().to_owned())
-        .unwrap_or_default();
-    for step in steps {
-        match &step.kind {
-            StepKind::Pipeline {
-                source: PipelineSource::File(path),
-                ..
-            } => {
-                let target = resolve_relative(&from, &path.text);
-                if let Some((id, _)) = sources.iter().find(|(_, f)| f.name() == target) {
-                    program.add_call(path.span, id);
-                }
-            }
-            StepKind::Pipeline {
-                source: PipelineSource::Inline(inner),
-                ..
-            } => add_calls(program, sources, file, &inner.steps),
-            StepKind::Branch { cases, default } => {
-                for case in cases {
-                    add_calls(program, sources, file, &case.steps);
-                }
-                add_calls(program, sources, file, default);
-            }
-            StepKind::Map { steps, .. } | StepKind::Loop { steps, .. } => {
-                add_calls(program, sources, file, steps);
-            }
-            _ => {}
-        }
+        pipec_app::program::source_hash(&self.checked.sources)
     }
 }

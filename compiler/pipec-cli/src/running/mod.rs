@@ -5,6 +5,8 @@
 
 pub mod inputs;
 pub mod load;
-pub mod progress;
 pub mod report;
-pub mod setup;
+
+/// Setting the runtime up from flags and the step display live in `pipec-app`, which
+/// generated binaries share.
+pub use pipec_app::setup;

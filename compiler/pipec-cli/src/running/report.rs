@@ -103,23 +103,5 @@ fn human(sources: &SourceMap, error: &RunError) -> String {
 }
 
 fn error_json(sources: &SourceMap, error: &RunError) -> Value {
-    let position = error.span.and_then(|span| {
-        let file = sources.get(span.file)?;
-        let (start, end) = sources.span_positions(span)?;
-        Some(
-            json!({"file": file.name(), "line": start.line, "column": start.column,
-                    "end_line": end.line, "end_column": end.column}),
-        )
-    });
-    let mut value = json!({
-        "code": error.code.as_str(),
-        "message": error.message,
-        "step": error.step,
-        "help": error.help,
-        "notes": error.notes,
-    });
-    if let (Some(Value::Object(position)), Value::Object(object)) = (position, &mut value) {
-        object.extend(position);
-    }
-    value
+    pipec_app::report::error_json(sources, error)
 }

@@ -15,7 +15,7 @@ use pipec_runtime::events::{EventSink, JsonLines};
 use pipec_runtime::executor::RunConfig;
 use pipec_runtime::providers::{ProcessEnv, ProviderRegistry, ReplayProvider, RetryPolicy};
 
-use super::progress::{Progress, Tee};
+use crate::progress::{Progress, Tee};
 
 /// The default checkpoint file, under the working directory.
 pub const DEFAULT_DB: &str = ".pipec/runs.sqlite";
