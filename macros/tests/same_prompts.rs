@@ -1,4 +1,4 @@
-//! `signature!` and the same signature string in a native YAML pipeline (checked by the
+//! `signature!`, `#[signature]` and the same signature string in a native YAML pipeline (checked by the
 //! full compiler, the way `pipec prompt` reads it) give identical prompts.
 
 use pipec_adapter::from_ir::{step_signature, type_defs_from_ir};
@@ -6,7 +6,7 @@ use pipec_adapter::value::json;
 use pipec_adapter::{Adapter, Map, Signature, TypeDefs, Value, format};
 use pipec_check::{InputFile, MemoryLoader, check};
 use pipec_ir::StepKind;
-use pipec_macros::signature;
+use pipec_adapter::signature;
 
 const SIGNATURE: &str = "question: str, context: list[str], k: Optional[int] -> answer: str, confidence: float, tags: dict[str, list[int]], kind: Literal['fact', 'opinion']";
 
@@ -74,7 +74,7 @@ fn untyped_fields_are_str_as_in_dspy() {
 
 /// Answer the question from the context.
 #[allow(dead_code)]
-#[pipec_macros::signature_struct]
+#[pipec_macros::signature]
 struct Answer {
     #[input]
     question: String,

@@ -8,6 +8,11 @@
 //! [`pipec_ir::Type`], the declared records and enums ([`TypeDefs`]), and JSON
 //! [`Value`]s that keep key order and the int/float distinction. [`from_ir`] builds them
 //! from a checked pipeline.
+//!
+//! With the `macros` feature, `signature!` reads a DSPy signature string at compile time
+//! (it is `pipec_macros::signature_string`, re-exported here so that `#[signature]`, the
+//! struct attribute, can keep the name `signature` in `pipec_macros`: one crate cannot export
+//! a function-like and an attribute macro under one name).
 
 pub mod custom_types;
 pub mod fallback;
@@ -15,6 +20,7 @@ pub mod format;
 pub mod from_ir;
 pub mod kinds;
 pub mod parse;
+pub mod record;
 pub mod schema;
 pub mod signature;
 pub mod text;
@@ -24,5 +30,9 @@ pub use custom_types::{EnumDef, EnumMember, ModelDef, ModelField, TypeDef, TypeD
 pub use fallback::{CallError, call_with_fallback, fallback_adapter};
 pub use format::{Adapter, FormatError, Message, Role, format};
 pub use parse::{ParseError, Parsed, ParsedField, parse, parse_response};
+pub use record::Record;
 pub use signature::{Constraint, ConstraintKind, FieldSpec, Signature, parse_type};
 pub use value::{Int, Map, Value};
+
+#[cfg(feature = "macros")]
+pub use pipec_macros::signature_string as signature;
