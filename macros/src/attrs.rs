@@ -3,7 +3,9 @@
 
 use syn::{Attribute, LitStr};
 
-/// The doc comment's lines joined with newlines, `None` without one.
+/// The doc comment's lines joined with newlines, `None` without one. `/// text` reaches
+/// the macro as ` text`: the one space after `///` is dropped, as rustdoc does, so the text
+/// equals the same words written in a pipeline file.
 pub fn doc_comment(attrs: &[Attribute]) -> Option<String> {
     let lines: Vec<String> = attrs
         .iter()
@@ -13,7 +15,10 @@ pub fn doc_comment(attrs: &[Attribute]) -> Option<String> {
                 syn::Expr::Lit(syn::ExprLit {
                     lit: syn::Lit::Str(s),
                     ..
-                }) => Some(s.value()),
+                }) => {
+                    let line = s.value();
+                    Some(line.strip_prefix(' ').unwrap_or(&line).to_owned())
+                }
                 _ => None,
             },
             _ => None,
@@ -28,7 +33,12 @@ pub fn desc_argument(attr: &Attribute) -> syn::Result<Option<String>> {
     if matches!(attr.meta, syn::Meta::List(_)) {
         attr.parse_nested_meta(|meta| {
             if meta.path.is_ident("desc") {
-                let value: LitStr = meta.value()?.parse()?;
+                let value: LitStr = meta.value()?.parse().map_err(|e: syn::Error| {
+                    syn::Error::new(
+                        e.span(),
+                        "`desc` takes a string literal, such as `desc = \"The answer\"`",
+                    )
+                })?;
                 desc = Some(value.value());
                 Ok(())
             } else {
@@ -61,7 +71,9 @@ impl Errors {
 /// `Option<String>` as tokens.
 pub fn option_string(value: Option<&str>) -> proc_macro2::TokenStream {
     match value {
-        Some(text) => quote::quote!(::std::option::Option::Some(::std::string::String::from(#text))),
+        Some(text) => {
+            quote::quote!(::std::option::Option::Some(::std::string::String::from(#text)))
+        }
         None => quote::quote!(::std::option::Option::None),
     }
 }

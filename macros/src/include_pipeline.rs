@@ -1,5 +1,5 @@
-//! `include_pipeline!("path")`: the file (relative to the including crate's
-//! `CARGO_MANIFEST_DIR`, as cargo runs the compiler there) and every file it calls are run
+//! `include_pipeline!("path")`: the file (relative to the file holding the macro call, as
+//! for `include_str!`) and every file it calls are run
 //! through the full pipec checker at compile time. Each error becomes a compile error on the
 //! literal carrying pipec's code, message and rendered snippet (labels, help). A clean
 //! pipeline expands to the items `pipec build --lib` writes into `lib.rs` — the types module,
@@ -14,32 +14,37 @@ use pipec_diagnostics::render::{ColorChoice, render_human};
 use proc_macro2::TokenStream;
 use syn::LitStr;
 
-/// Expand one invocation.
-pub fn expand(input: TokenStream) -> TokenStream {
-    match build(input) {
+/// Expand one invocation; `base` is the directory of the file holding it.
+pub fn expand(input: TokenStream, base: Option<PathBuf>) -> TokenStream {
+    match build(input, base) {
         Ok(tokens) => tokens,
         Err(error) => error.into_compile_error(),
     }
 }
 
-fn build(input: TokenStream) -> syn::Result<TokenStream> {
+fn build(input: TokenStream, base: Option<PathBuf>) -> syn::Result<TokenStream> {
     let literal: LitStr = syn::parse2(input).map_err(|e| {
         syn::Error::new(
             e.span(),
-            "`include_pipeline!` takes one string literal, the pipeline file's path relative to the crate's Cargo.toml, such as `include_pipeline!(\"pipelines/qa.pipec.yaml\")`",
+            "`include_pipeline!` takes one string literal, the pipeline file's path relative to this source file, such as `include_pipeline!(\"pipelines/qa.pipec.yaml\")`",
         )
     })?;
     let error = |message: String| syn::Error::new(literal.span(), message);
     let path = literal.value();
-    let Some(root) = std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from) else {
+    // Without a source file (a span made by another macro), the crate's directory.
+    let Some(root) = base.or_else(|| std::env::var_os("CARGO_MANIFEST_DIR").map(PathBuf::from))
+    else {
         return Err(error(format!(
-            "P0870: cannot read pipeline file `{path}`: CARGO_MANIFEST_DIR is not set\n  = help: build with cargo, which sets it to the crate's directory"
+            "P0870: cannot read pipeline file `{path}`: neither the calling file nor CARGO_MANIFEST_DIR is known\n  = help: build with cargo, which sets CARGO_MANIFEST_DIR"
         )));
     };
     let bytes = std::fs::read(root.join(&path)).map_err(|e| {
+        let reason = match e.kind() {
+            std::io::ErrorKind::NotFound => "no such file".to_owned(),
+            kind => kind.to_string(),
+        };
         error(format!(
-            "P0870: cannot read pipeline file `{path}`: {e}\n  --> looked for {}\n  = help: the path is relative to the directory of the crate's Cargo.toml",
-            root.join(&path).display()
+            "P0870: cannot read pipeline file `{path}`: {reason}\n  = help: the path is relative to the directory of the file that calls `include_pipeline!`, as for `include_str!`"
         ))
     })?;
     let mut loader = ManifestLoader { root: root.clone() };
@@ -50,10 +55,18 @@ fn build(input: TokenStream) -> syn::Result<TokenStream> {
         }],
         &mut loader,
     );
-    let errors: Vec<_> = checked.diagnostics.iter().filter(|d| d.is_error()).collect();
+    let errors: Vec<_> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .collect();
     if let Some((first, rest)) = errors.split_first() {
         let one = |d: &pipec_diagnostics::Diagnostic| {
-            let rendered = render_human(&checked.sources, std::slice::from_ref(d), ColorChoice::Never);
+            let rendered = render_human(
+                &checked.sources,
+                std::slice::from_ref(d),
+                ColorChoice::Never,
+            );
             // The first rendered line is `error[CODE]: message`; rustc adds its own `error: `.
             let body = rendered.split_once('\n').map_or("", |(_, rest)| rest);
             error(format!("{}: {}\n{}", d.code, d.message, body.trim_end()))
@@ -87,8 +100,8 @@ fn absolute(path: &Path) -> PathBuf {
     path.canonicalize().unwrap_or_else(|_| path.to_path_buf())
 }
 
-/// Reads called files relative to the including crate's directory; names stay relative
-/// to it, so diagnostics name paths as the user wrote them.
+/// Reads called files relative to the calling source file's directory; names stay
+/// relative to it, so diagnostics name paths as the user wrote them.
 struct ManifestLoader {
     root: PathBuf,
 }

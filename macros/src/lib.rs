@@ -51,11 +51,17 @@ pub fn record(args: TokenStream, item: TokenStream) -> TokenStream {
     record::expand(args.into(), item.into()).into()
 }
 
-/// A pipeline file (path relative to the crate's `Cargo.toml`) checked at compile time —
+/// A pipeline file (path relative to the calling file, as for `include_str!`) checked at
+/// compile time —
 /// pipec's errors are compile errors — expanded to its typed function: `pub mod types`,
 /// `pub mod pipeline` and the re-exported marker type, `runner` and `run`, as
 /// `pipec build --lib` writes them.
 #[proc_macro]
 pub fn include_pipeline(input: TokenStream) -> TokenStream {
-    include_pipeline::expand(input.into()).into()
+    let base = proc_macro::Span::call_site().local_file().map(|file| {
+        file.parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default()
+    });
+    include_pipeline::expand(input.into(), base).into()
 }

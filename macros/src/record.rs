@@ -31,7 +31,7 @@ fn build(args: TokenStream, item: TokenStream) -> syn::Result<TokenStream> {
     let mut input: DeriveInput = syn::parse2(item)?;
     if !input.generics.params.is_empty() {
         return Err(syn::Error::new(
-            input.generics.span(),
+            input.generics.params.span(),
             "a `#[record]` struct cannot be generic: its schema is fixed",
         ));
     }

@@ -109,7 +109,7 @@ fn read_field(field: &mut syn::Field, records: &mut Vec<syn::Type>) -> syn::Resu
         }
         if role.is_some() {
             return Err(syn::Error::new(
-                attr.span(),
+                attr.path().span(),
                 "a field is either `#[input]` or `#[output]`, not both",
             ));
         }

@@ -16,17 +16,17 @@ use pipec_app::pipec_runtime::providers::ProviderRegistry;
 use pipec_fake_provider::{Config, FakeServer};
 
 mod rag_qa {
-    pipec_macros::include_pipeline!("../examples/rag_qa.pipec.yaml");
+    pipec_macros::include_pipeline!("../../examples/rag_qa.pipec.yaml");
 }
 
 /// A pipeline that calls two other files (its embedded sources are three files).
 mod router {
-    pipec_macros::include_pipeline!("../examples/router.pipec.yaml");
+    pipec_macros::include_pipeline!("../../examples/router.pipec.yaml");
 }
 
 /// The DSL form of an example.
 mod code_review {
-    pipec_macros::include_pipeline!("../examples/code_review.pipe");
+    pipec_macros::include_pipeline!("../../examples/code_review.pipe");
 }
 
 /// Providers that reach `server` for every wire format, as the environment would set them.
@@ -64,7 +64,10 @@ async fn the_included_pipeline_runs_typed_against_the_fake_provider() {
     // One grading call per passage, one answer: four model calls.
     assert_eq!(server.stats().requests, 4);
     server.reset();
-    assert!(outputs.answer.as_str().is_some_and(|a| !a.is_empty()), "{outputs:?}");
+    assert!(
+        outputs.answer.as_str().is_some_and(|a| !a.is_empty()),
+        "{outputs:?}"
+    );
     assert!(outputs.citations.is_array(), "{outputs:?}");
 
     let json = serde_json::to_vec(&inputs).unwrap();

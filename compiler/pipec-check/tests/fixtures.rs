@@ -130,6 +130,10 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "P0851",
         "compiler/pipec-cli/tests/build.rs::the_built_binary_runs_like_pipec_run",
     ),
+    (
+        "P0870",
+        "macros/ui-tests/tests/ui.rs (macros/tests/ui/include_missing_file.rs)",
+    ),
 ];
 
 fn fixtures_dir() -> PathBuf {

@@ -17,7 +17,12 @@ pub fn file(pipeline: &Pipeline, embedded: &[Embedded], pipec_version: &str) -> 
         .iter()
         .map(|file| (file.name.clone(), format!("../{}", file.disk_path)))
         .collect();
-    crate::print(items(pipeline, &files, pipec_version, &quote!(crate::types)))
+    crate::print(items(
+        pipeline,
+        &files,
+        pipec_version,
+        &quote!(crate::types),
+    ))
 }
 
 /// The items of `src/pipeline.rs`: `files` pairs each embedded file's name with the path
@@ -92,7 +97,11 @@ pub fn items(
 /// code `pipec build --lib` writes, with the sources embedded from `files` (name, path for
 /// `include_str!`).
 #[must_use]
-pub fn inline_lib(pipeline: &Pipeline, files: &[(String, String)], pipec_version: &str) -> TokenStream {
+pub fn inline_lib(
+    pipeline: &Pipeline,
+    files: &[(String, String)],
+    pipec_version: &str,
+) -> TokenStream {
     let types = crate::types::items(pipeline);
     let pipeline_items = items(pipeline, files, pipec_version, &quote!(super::types));
     let marker = ident(&marker_name(pipeline));

@@ -3,7 +3,8 @@
 //! A code is `P` plus four digits grouped by phase: P00xx input and syntax (P0020–P0039 for
 //! the DSL), P01xx structure, P02xx names and expressions, P03xx cycles, P04xx types, P05xx
 //! resource limits, P06xx lints, P07xx run time (what `pipec run` reports; no `pipec check`
-//! can trigger these), P085x generated binaries (`pipec build`).
+//! can trigger these), P085x generated binaries (`pipec build`), P087x the
+//! compile-time macros (pipec-macros).
 //! Codes are never reused or renumbered. Each has a kebab-case name, a fixed severity and a
 //! documentation page in `docs/PXXXX.md` (sections: what it means, why, example, how to fix),
 //! which `pipec explain` prints. A test fails when a page is missing a section, and the
@@ -153,6 +154,8 @@ codes! {
     // The Rust back-end (`pipec build`) and the binaries it generates: P0850–P0869.
     P0850 "generated-version-mismatch" Error;
     P0851 "generated-type-mismatch" Error;
+    // pipec-macros (`include_pipeline!` and the other compile-time macros): P0870–P0879.
+    P0870 "included-file-unreadable" Error;
 }
 
 impl Code {
