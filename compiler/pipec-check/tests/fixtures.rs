@@ -121,6 +121,22 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "P0720",
         "compiler/pipec-cli/tests/prompt.rs::a_signature_the_adapters_cannot_format_is_p0720",
     ),
+    (
+        "P0721",
+        "runtime/tests/executor/pipeline_ex.rs::unsupported_agent_options_are_p0721_warnings_pointing_at_each_option",
+    ),
+    (
+        "P0722",
+        "runtime/tests/executor/pipeline_ex.rs::a_path_escaping_the_workspace_is_p0722_and_touches_nothing",
+    ),
+    (
+        "P0723",
+        "runtime/tests/executor/pipeline_ex.rs::a_file_operation_that_fails_is_p0723_with_pipeline_ex_s_reason",
+    ),
+    (
+        "P0724",
+        "runtime/tests/executor/pipeline_ex.rs::a_strict_extract_that_finds_nothing_is_p0724_listing_the_keys",
+    ),
     // Generated binaries (`pipec build`): the runtime's start-up check and typed inputs.
     (
         "P0850",

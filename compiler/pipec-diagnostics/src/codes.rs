@@ -151,6 +151,11 @@ codes! {
     P0718 "not-a-predict-step" Error;
     P0719 "invalid-prompt-input" Error;
     P0720 "cannot-format-prompt" Error;
+    // Running pipeline_ex (`workflow:`) files.
+    P0721 "unsupported-option" Warning;
+    P0722 "path-outside-workspace" Error;
+    P0723 "file-operation-failed" Error;
+    P0724 "pipeline-ex-step-failed" Error;
     // The Rust back-end (`pipec build`) and the binaries it generates: P0850–P0869.
     P0850 "generated-version-mismatch" Error;
     P0851 "generated-type-mismatch" Error;

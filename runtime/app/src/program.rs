@@ -22,6 +22,10 @@ pub fn program(checked: &CheckResult) -> Option<Program> {
     for (_, pipeline) in pipelines {
         program.add_file(pipeline.clone());
     }
+    // pipeline_ex steps read their raw mappings from the text.
+    for (id, file) in checked.sources.iter() {
+        program.add_source(id, file.name(), file.text());
+    }
     for (_, pipeline) in checked
         .pipelines
         .iter()

@@ -11,7 +11,8 @@
 //!
 //! Invariants:
 //! - A step's result is saved to the checkpoint store before any step that depends on it
-//!   starts; a restored step is never run again.
+//!   starts; a restored step is never run again (a restored pipeline_ex set_variable or
+//!   loop re-derives its variables over restored steps, calling nothing).
 //! - Every model call attempt reserves its worst case from the budget before it is made.
 //! - Steps are named by keys unique within a run (`each[2]/summarize`), the same in every
 //!   attempt of the run, which is what makes resuming and replaying exact.
@@ -25,6 +26,7 @@ mod kinds;
 mod model_call;
 mod models;
 mod outputs;
+mod pipeline_ex;
 mod preflight;
 mod program;
 mod refs;
@@ -44,7 +46,8 @@ use tracing::Instrument;
 
 pub use budget::{Budget, BudgetLimits, Cost, Spent};
 pub use error::RunError;
-pub use preflight::check as preflight;
+pub use pipeline_ex::RawSource;
+pub use preflight::{check as preflight, warnings as preflight_warnings};
 pub use program::Program;
 pub use refs::{Reads, dependencies, reads_of};
 pub use run_id::new_run_id;
@@ -75,6 +78,9 @@ pub struct RunConfig {
     pub events: Option<Arc<dyn EventSink>>,
     /// The response cache, when on.
     pub cache: Option<Arc<dyn ResponseCache>>,
+    /// The directory pipeline_ex paths are relative to (`file` prompt parts; the
+    /// workflow's `workspace_dir`, where file_ops are confined; `defaults.output_dir`).
+    pub working_dir: std::path::PathBuf,
 }
 
 impl RunConfig {
@@ -89,6 +95,7 @@ impl RunConfig {
             store: None,
             events: None,
             cache: None,
+            working_dir: std::path::PathBuf::from("."),
         }
     }
 }
@@ -294,9 +301,9 @@ impl<'p> Executor<'p> {
         }
     }
 
-    /// What would stop any run of the program before its first call: a pipeline_ex
-    /// pipeline or a step kind that cannot run yet (P0711), a model-calling step without
-    /// a model (P0712). `run`, `resume` and `replay` check it first too.
+    /// What would stop any run of the program before its first call: a step kind that
+    /// cannot run yet or a pipeline_ex file without its text (P0711), a model-calling step
+    /// without a model (P0712). `run`, `resume` and `replay` check it first too.
     ///
     /// # Errors
     /// The first such problem.
@@ -372,6 +379,10 @@ impl<'p> Executor<'p> {
         let span = tracing::info_span!("run", run_id = %run_id, pipeline = %root.name.text);
         let body = async {
             schedule::run_steps(&state, &frame, &root.steps).await?;
+            if root.dialect == pipec_ir::Dialect::PipelineEx {
+                // pipeline_ex declares no outputs; a run gives back its step results.
+                return Ok(frame.own_results());
+            }
             outputs::evaluate(&frame, root)
         }
         .instrument(span);

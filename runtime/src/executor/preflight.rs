@@ -1,6 +1,8 @@
-//! What is checked before a run makes its first call: every pipeline of the program is a
-//! native one, every step kind can run, and every model-calling step names a model. A run
-//! that could only fail there stops before spending anything (P0711, P0712).
+//! What is checked before a run makes its first call: every step kind can run, every
+//! model-calling native step names a model, and the text of every pipeline_ex file was
+//! given (its steps read their raw mappings). A run that could only fail there stops before
+//! spending anything (P0711, P0712). pipeline_ex options a run cannot honour are warnings
+//! ([`warnings`], P0721): the run goes on without them.
 
 use pipec_diagnostics::Code;
 use pipec_ir::{Dialect, Pipeline, PipelineSource, PredictModule, PromptPart, Step, StepKind};
@@ -12,18 +14,31 @@ use super::program::Program;
 /// The first problem that would stop a run of `program`, if any.
 ///
 /// # Errors
-/// P0711 for a pipeline_ex pipeline or a step kind that cannot run yet, P0712 for a
-/// model-calling step without a model.
+/// P0711 for a step kind that cannot run yet or a pipeline_ex file whose text is missing,
+/// P0712 for a model-calling step without a model.
 pub fn check(program: &Program) -> Result<(), RunError> {
-    if let Some(pipeline) = program.first_pipeline_ex() {
-        return Err(RunError::new(
-            Code::P0711,
-            format!("`{}` is a pipeline_ex pipeline, which cannot run yet", pipeline.name.text),
-        )
-        .at(pipeline.name.span)
-        .with_help("`pipec check` checks pipeline_ex files; `pipec run` runs native (`pipec: 1`) pipelines"));
+    for pex in program.pipeline_ex_files() {
+        if program.raw(pex.span).is_none() {
+            return Err(RunError::new(
+                Code::P0711,
+                format!(
+                    "the text of the pipeline_ex file of `{}` was not given to the runtime",
+                    pex.name.text
+                ),
+            )
+            .at(pex.name.span)
+            .with_help(
+                "add each pipeline_ex file's text with `Program::add_source` before running it",
+            ));
+        }
     }
     pipeline(program, program.root(), 0)
+}
+
+/// The P0721 warnings of every pipeline_ex step: options a run cannot honour.
+#[must_use]
+pub fn warnings(program: &Program) -> Vec<RunError> {
+    super::pipeline_ex::warnings(program)
 }
 
 /// Sub-pipelines nest at most this deep here (the checker bounds real nesting, and file
@@ -34,7 +49,32 @@ fn pipeline(program: &Program, pipeline: &Pipeline, depth: u32) -> Result<(), Ru
     if depth > MAX_DEPTH {
         return Ok(());
     }
+    if pipeline.dialect == Dialect::PipelineEx {
+        return pipeline_ex_steps(program, &pipeline.steps, depth);
+    }
     steps(program, pipeline, &pipeline.steps, depth)
+}
+
+/// pipeline_ex steps: every type runs; only the pipelines they call are walked.
+fn pipeline_ex_steps(program: &Program, list: &[Step], depth: u32) -> Result<(), RunError> {
+    for step in list {
+        match &step.kind {
+            StepKind::Map { steps: body, .. } | StepKind::Loop { steps: body, .. } => {
+                pipeline_ex_steps(program, body, depth)?;
+            }
+            StepKind::Pipeline { source, .. } => {
+                let callee = match source {
+                    PipelineSource::Inline(inline) => Some(&**inline),
+                    PipelineSource::File(path) => program.called(path),
+                };
+                if let Some(callee) = callee {
+                    pipeline(program, callee, depth + 1)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 fn steps(program: &Program, owner: &Pipeline, list: &[Step], depth: u32) -> Result<(), RunError> {
@@ -80,9 +120,6 @@ fn steps(program: &Program, owner: &Pipeline, list: &[Step], depth: u32) -> Resu
                     PipelineSource::File(path) => program.called(path),
                 };
                 if let Some(callee) = callee {
-                    if callee.dialect == Dialect::PipelineEx {
-                        return not_runnable("pipeline_ex sub-pipelines");
-                    }
                     pipeline(program, callee, depth + 1)?;
                 }
             }

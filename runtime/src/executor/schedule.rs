@@ -6,10 +6,14 @@
 //! When a step fails, no new sibling starts; the ones already running are allowed to
 //! finish (and be checkpointed, so a resume does not pay for them again), then the first
 //! error is returned. Dropping the future (Ctrl-C, the run's time limit) cancels them all.
+//!
+//! pipeline_ex steps run one after another, as pipeline_ex runs them (a step may read what
+//! any earlier one left, through `{{ }}` anywhere in its mapping): each waits for the one
+//! before it.
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use pipec_ir::Step;
+use pipec_ir::{Dialect, Step};
 
 use super::error::RunError;
 use super::frame::Frame;
@@ -26,7 +30,13 @@ pub async fn run_steps<'a>(
     frame: &'a Frame<'a>,
     steps: &'a [Step],
 ) -> Result<(), RunError> {
-    let deps = dependencies(steps);
+    let deps = if frame.pipeline.dialect == Dialect::PipelineEx {
+        (0..steps.len())
+            .map(|i| i.checked_sub(1).into_iter().collect())
+            .collect()
+    } else {
+        dependencies(steps)
+    };
     let mut started = vec![false; steps.len()];
     let mut done = vec![false; steps.len()];
     let mut running = FuturesUnordered::new();

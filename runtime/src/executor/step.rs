@@ -2,11 +2,16 @@
 //! finished it; otherwise evaluate `when` (false: the result is `null` and the step is
 //! `skipped`), run its kind, record the result in the frame, save the checkpoint, and only
 //! then report it finished — so a step that depends on it starts after it is durable.
+//! pipeline_ex steps take their condition, their skipped result and their kind from
+//! `pipeline_ex/`; a restored pipeline_ex set_variable, for_loop or while_loop runs again
+//! to set the variables it set (pipeline_ex's results do not hold them): a set_variable
+//! makes no call, and a loop's body steps are all restored in turn, so nothing is called
+//! again and the results come out the same.
 
 use std::future::Future;
 use std::pin::Pin;
 
-use pipec_ir::Step;
+use pipec_ir::{Dialect, Step};
 use serde_json::Value;
 use tokio::time::Instant;
 use tracing::Instrument;
@@ -15,6 +20,7 @@ use super::error::RunError;
 use super::evaluate::holds;
 use super::frame::Frame;
 use super::kinds;
+use super::pipeline_ex;
 use super::refs::reads_of;
 use super::state::{RunState, millis};
 use crate::events::Event;
@@ -53,7 +59,12 @@ async fn run_step_inner(
     step: &Step,
     key: &str,
 ) -> Result<(), RunError> {
+    let pipeline_ex = frame.pipeline.dialect == Dialect::PipelineEx;
     if let Some(record) = run.restored.get(key) {
+        if pipeline_ex && sets_variables(step) && record.status == "ok" {
+            let prepared = pipeline_ex::prepare(run, frame, step)?;
+            pipeline_ex::execute(run, frame, step, key, prepared).await?;
+        }
         frame.record(step, &record.result);
         run.count(|s| s.restored += 1);
         run.emit(Event::StepFinished {
@@ -71,18 +82,30 @@ async fn run_step_inner(
         kind: step.type_name.text.clone(),
         at_ms: run.at_ms(),
     });
-    let reads = reads_of(step);
-    let scope = frame.scope(&reads.steps);
-    let runs = match &step.when {
-        Some(condition) => holds(condition, &scope, frame.pipeline)?,
-        None => true,
-    };
-    let (status, result) = if runs {
-        let value = kinds::execute(run, frame, step, key, scope).await?;
-        ("ok", value)
+    let (runs, result) = if pipeline_ex {
+        let prepared = pipeline_ex::prepare(run, frame, step)?;
+        if pipeline_ex::when(&prepared, step) {
+            (
+                true,
+                pipeline_ex::execute(run, frame, step, key, prepared).await?,
+            )
+        } else {
+            (false, pipeline_ex::skipped())
+        }
     } else {
-        ("skipped", Value::Null)
+        let reads = reads_of(step);
+        let scope = frame.scope(&reads.steps);
+        let runs = match &step.when {
+            Some(condition) => holds(condition, &scope, frame.pipeline)?,
+            None => true,
+        };
+        if runs {
+            (true, kinds::execute(run, frame, step, key, scope).await?)
+        } else {
+            (false, Value::Null)
+        }
     };
+    let status = if runs { "ok" } else { "skipped" };
     frame.record(step, &result);
     run.checkpoint(key, status, &result)?;
     run.count(|s| {
@@ -100,4 +123,12 @@ async fn run_step_inner(
         at_ms: run.at_ms(),
     });
     Ok(())
+}
+
+/// Whether a restored pipeline_ex step must run again to set its variables.
+fn sets_variables(step: &Step) -> bool {
+    matches!(
+        step.type_name.text.as_str(),
+        "set_variable" | "for_loop" | "while_loop"
+    )
 }

@@ -44,6 +44,9 @@ pub fn program_of(files: &[(&str, &str)]) -> Program {
     for pipeline in pipelines {
         program.add_file(pipeline.clone());
     }
+    for (id, file) in result.sources.iter() {
+        program.add_source(id, file.name(), file.text());
+    }
     // `file:` paths: resolve them as the CLI does.
     for (_, pipeline) in result
         .pipelines

@@ -11,5 +11,6 @@ mod inputs;
 mod kinds;
 mod limits;
 mod observability;
+mod pipeline_ex;
 mod reliability;
 mod scheduling;

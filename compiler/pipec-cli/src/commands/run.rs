@@ -70,6 +70,10 @@ pub fn run(args: &RunArgs) -> ExitCode {
         report::failure(&loaded.checked.sources, &failure, args.json, None);
         return ExitCode::from(1);
     }
+    report::warnings(
+        &loaded.checked.sources,
+        &pipec_runtime::executor::preflight_warnings(&program),
+    );
     let (config, _store) = match setup::config(&args.options) {
         Ok(config) => config,
         Err(message) => {

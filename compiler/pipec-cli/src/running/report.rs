@@ -32,6 +32,16 @@ pub fn outcome(outcome: &RunOutcome, json: bool) {
     eprintln!("run {} succeeded: {}", outcome.run_id, outcome.summary);
 }
 
+/// Prints the warnings found before a run starts (P0721: pipeline_ex options the run
+/// cannot honour) on stderr, rendered like `pipec check` warnings.
+pub fn warnings(sources: &SourceMap, warnings: &[RunError]) {
+    let mut text = String::new();
+    for warning in warnings {
+        text.push_str(&human(sources, warning));
+    }
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
+}
+
 /// Prints a run that stopped: the errors (on stderr, or one JSON document on stdout) and,
 /// when the run was checkpointed, how to resume it.
 pub fn failure(sources: &SourceMap, failure: &RunFailure, json: bool, resume_hint: Option<&str>) {

@@ -1,5 +1,5 @@
 //! What `pipec run` refuses and how: check errors (as `pipec check` shows them), inputs
-//! that do not fit, a missing API key, a pipeline_ex file; and the events it writes.
+//! that do not fit, a missing API key; and the events it writes.
 
 use pipec_fake_provider::Config;
 use serde_json::{Value, json};
@@ -115,21 +115,6 @@ fn a_missing_api_key_names_the_step_and_keeps_the_run() {
         "{}",
         stderr(&out)
     );
-}
-
-#[test]
-fn pipeline_ex_files_are_not_runnable_yet() {
-    let fake = fake(Config::default());
-    let dir = scratch("pipeline-ex");
-    std::fs::write(
-        dir.join("w.yaml"),
-        "workflow:\n  name: w\n  steps:\n    - name: ask\n      type: gemini\n      prompt: [{type: static, content: hi}]\n",
-    )
-    .unwrap();
-    let out = pipec(&dir, &env(&fake.server), &["run", "w.yaml"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
-    assert!(stderr(&out).contains("error[P0711]"), "{}", stderr(&out));
-    assert_eq!(fake.server.stats().requests, 0);
 }
 
 #[test]

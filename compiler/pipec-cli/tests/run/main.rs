@@ -9,4 +9,5 @@ mod common;
 mod durability;
 mod errors;
 mod examples;
+mod pipeline_ex;
 mod prompts;

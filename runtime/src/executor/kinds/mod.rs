@@ -12,8 +12,8 @@
 //! | `set` | a record of the variables it set |
 //! | `transform` | the transformed value |
 //!
-//! `react`, pipeline_ex's `parallel_claude`/`claude_batch` tasks, file operations and
-//! `test_echo` are not runnable yet: they stop the run with P0711.
+//! pipeline_ex steps do not come here: `pipeline_ex/` runs them (step.rs dispatches on the
+//! pipeline's dialect). `react` is not runnable yet: it stops the run with P0711.
 
 mod branch;
 mod llm;
@@ -67,7 +67,7 @@ pub async fn execute(
             branch::run(run, frame, key, cases, default, &scope).await
         }
         StepKind::Pipeline { source, inputs } => {
-            subpipeline::run(run, frame, step, key, source, inputs, &scope).await
+            subpipeline::run(run, frame, key, source, inputs, &scope).await
         }
         StepKind::Parallel { .. } => Err(not_runnable(step, "parallel prompt tasks")),
         StepKind::FileOps { .. } => Err(not_runnable(step, "file operations")),

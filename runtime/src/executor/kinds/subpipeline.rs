@@ -2,13 +2,14 @@
 //! with the step's `with` values as its inputs (checked against its declared inputs, its
 //! defaults applied), in a new root frame keyed `ID/`: it sees only its own inputs, steps,
 //! models and signatures. The result is the record of its outputs. The run's budget and
-//! checkpoint cover its steps like any other.
+//! checkpoint cover its steps like any other. A pipeline_ex callee takes the values as
+//! they are (it declares no inputs) and gives back its step results by name.
 //!
 //! [`Program`]: crate::executor::Program
 
 use pipec_diagnostics::Code;
 use pipec_eval::MapScope;
-use pipec_ir::{Binding, Dialect, PipelineSource, Step};
+use pipec_ir::{Binding, Dialect, PipelineSource};
 use serde_json::{Map, Value};
 
 use crate::executor::error::RunError;
@@ -27,7 +28,6 @@ use crate::inputs::prepare;
 pub async fn run(
     run: &RunState<'_>,
     frame: &Frame<'_>,
-    step: &Step,
     key: &str,
     source: &PipelineSource,
     with: &[Binding],
@@ -46,15 +46,16 @@ pub async fn run(
             .at(path.span)
         })?,
     };
-    if callee.dialect == Dialect::PipelineEx {
-        return Err(
-            RunError::new(Code::P0711, "pipeline_ex pipelines cannot run yet").at(step.id.span),
-        );
-    }
     let mut given = Map::new();
     for binding in with {
         let value = evaluate::template(&binding.value, scope, frame.pipeline)?;
         given.insert(binding.name.text.clone(), value);
+    }
+    if callee.dialect == Dialect::PipelineEx {
+        let inputs = Value::Object(given);
+        let sub = Frame::root(callee, &inputs, format!("{key}/"), frame.depth + 1);
+        run_steps(run, &sub, &callee.steps).await?;
+        return Ok(Value::Object(sub.own_results()));
     }
     let inputs = prepare(callee, given).map_err(|errors| {
         let mut errors = errors.into_iter();
