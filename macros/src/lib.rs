@@ -52,10 +52,9 @@ pub fn record(args: TokenStream, item: TokenStream) -> TokenStream {
 }
 
 /// A pipeline file (path relative to the calling file, as for `include_str!`) checked at
-/// compile time —
-/// pipec's errors are compile errors — expanded to its typed function: `pub mod types`,
-/// `pub mod pipeline` and the re-exported marker type, `runner` and `run`, as
-/// `pipec build --lib` writes them.
+/// compile time, pipec's errors becoming compile errors, and expanded to its typed
+/// function: `pub mod types`, `pub mod pipeline` and the re-exported marker type, `runner`
+/// and `run`, as `pipec build --lib` writes them.
 #[proc_macro]
 pub fn include_pipeline(input: TokenStream) -> TokenStream {
     let base = proc_macro::Span::call_site().local_file().map(|file| {
