@@ -9,27 +9,13 @@
     reason = "test helpers: a panic is a failing test"
 )]
 
+mod common;
+
+use common::{pipec, repo_root, scratch};
+
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn pipec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pipec"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run pipec")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pipec-build-dspy-{name}-{}", std::process::id()));
-    std::fs::remove_dir_all(&dir).ok();
-    dir
-}
+use std::path::PathBuf;
+use std::process::Command;
 
 /// Build `file` into a fresh directory and read every file back.
 fn build(file: &str, name: &str) -> BTreeMap<String, String> {
@@ -77,9 +63,10 @@ const EXAMPLES: &[&str] = &["batch_summarize", "code_review", "rag_qa", "router"
 
 #[test]
 fn every_example_builds_deterministically_and_matches_its_snapshots() {
-    let support = std::fs::read_to_string(root().join("python/pipec_dspy/support.py")).unwrap();
+    let support =
+        std::fs::read_to_string(repo_root().join("python/pipec_dspy/support.py")).unwrap();
     let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(root().join("snapshots/dspy"));
+    settings.set_snapshot_path(repo_root().join("snapshots/dspy"));
     settings.set_prepend_module_to_snapshot(false);
     settings.bind(|| {
         for example in EXAMPLES {

@@ -7,24 +7,23 @@
     reason = "test helpers: a panic is a failing test"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn pipec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pipec"))
-        .args(args)
-        .current_dir(repo_root())
-        .env_remove("NO_COLOR")
-        .output()
-        .expect("run pipec")
-}
+use common::{command, repo_root};
 
-fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
+use std::path::Path;
+use std::process::Output;
 
 fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// `pipec ARGS` with the environment's colour settings (the colour policy is under test).
+fn pipec(args: &[&str]) -> Output {
+    command(args)
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("run pipec")
 }
 
 #[test]

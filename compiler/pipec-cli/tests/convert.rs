@@ -7,24 +7,9 @@
     reason = "test helpers: a panic is a failing test"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn pipec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pipec"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run pipec")
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pipec-convert-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
+use common::{pipec, scratch};
 
 #[test]
 fn converts_to_every_form_on_stdout_and_with_o() {
@@ -57,7 +42,9 @@ fn converts_to_every_form_on_stdout_and_with_o() {
     assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty());
     let written = std::fs::read_to_string(&target).unwrap();
-    assert!(written.starts_with("pipec: 1\n"), "{written}");
+    // The `.pipe` file's header comment is kept at the top.
+    assert!(written.starts_with("# Code review:"), "{written}");
+    assert!(written.contains("\npipec: 1\n"), "{written}");
     // The converted file checks clean.
     let out = pipec(&["check", target.to_str().unwrap()]);
     assert_eq!(

@@ -7,28 +7,21 @@
     reason = "test helpers: a panic is a failing test"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn pipec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pipec"))
-        .args(args)
-        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run pipec")
-}
+use common::pipec;
 
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pipec-fmt-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(dir.join("sub")).unwrap();
-    dir
-}
+use std::path::PathBuf;
 
 const MESSY: &str =
     "pipeline  p   // the pipe\ninput x:str\nstep a=llm \"Hi {{ inputs.x }}\"\noutput y=steps.a\n";
 const TIDY: &str = "pipeline p  // the pipe\ninput x: str\nstep a = llm \"Hi {{ inputs.x }}\"\noutput y = steps.a\n";
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = common::scratch(name);
+    std::fs::create_dir_all(dir.join("sub")).unwrap();
+    dir
+}
 
 #[test]
 fn check_lists_what_would_change_and_fmt_rewrites_it() {
@@ -85,4 +78,19 @@ fn no_pipe_files_is_a_usage_error() {
     assert_eq!(out.status.code(), Some(2));
     let out = pipec(&["fmt", "no/such/dir"]);
     assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn each_command_has_its_own_help() {
+    let fmt = pipec(&["fmt", "--help"]);
+    let fmt = String::from_utf8(fmt.stdout).unwrap();
+    assert!(fmt.starts_with("Format `.pipe` files in place"), "{fmt}");
+    assert!(fmt.contains("pipec fmt --check pipelines/"), "{fmt}");
+    let convert = pipec(&["convert", "--help"]);
+    let convert = String::from_utf8(convert.stdout).unwrap();
+    assert!(
+        convert.starts_with("Convert a native pipeline between YAML, JSON and the `.pipe` DSL"),
+        "{convert}"
+    );
+    assert!(!convert.contains("pipec fmt"), "{convert}");
 }

@@ -10,29 +10,12 @@
     reason = "test helpers: a panic is a failing test"
 )]
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
-}
-
-fn pipec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_pipec"))
-        .args(args)
-        .current_dir(root())
-        .output()
-        .expect("run pipec")
-}
+use common::{pipec, repo_root, scratch};
 
 const SAVED: &str = "../shared/fixtures/dspy/saved_programs/two_step_cot_predict_bfs/saved.json";
 const PIPELINE: &str = "compiler/pipec-cli/tests/import_dspy/two_step.pipec.yaml";
-
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("pipec-import-{name}-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
 
 #[test]
 fn saved_demos_are_written_into_the_steps() {
@@ -44,7 +27,7 @@ fn saved_demos_are_written_into_the_steps() {
         "{stderr}"
     );
     let text = String::from_utf8(out.stdout).unwrap();
-    let original = std::fs::read_to_string(root().join(PIPELINE)).unwrap();
+    let original = std::fs::read_to_string(repo_root().join(PIPELINE)).unwrap();
     assert!(
         text.starts_with(&original[..original.find("steps:").unwrap()]),
         "the rest is kept as written"
