@@ -16,6 +16,7 @@ pub mod format;
 pub mod from_ir;
 pub mod kinds;
 pub mod parse;
+pub mod record;
 pub mod schema;
 pub mod signature;
 pub mod text;
@@ -25,5 +26,6 @@ pub use custom_types::{EnumDef, EnumMember, ModelDef, ModelField, TypeDef, TypeD
 pub use fallback::{CallError, call_with_fallback, fallback_adapter};
 pub use format::{Adapter, FormatError, Message, Role, format};
 pub use parse::{ParseError, Parsed, ParsedField, parse, parse_response};
+pub use record::Record;
 pub use signature::{Constraint, ConstraintKind, FieldSpec, Signature, parse_type};
 pub use value::{Int, Map, Value};

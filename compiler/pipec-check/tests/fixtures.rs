@@ -259,6 +259,10 @@ const COVERED_ELSEWHERE: &[(&str, &str)] = &[
         "P0852",
         "compiler/pipec-cli/tests/build/examples.rs::the_built_binary_runs_like_pipec_run",
     ),
+    (
+        "P0870",
+        "macros/ui-tests/tests/ui.rs (macros/tests/ui/include_missing_file.rs)",
+    ),
 ];
 
 fn fixtures_dir() -> PathBuf {

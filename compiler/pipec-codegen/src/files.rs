@@ -12,6 +12,9 @@ use pipec_ir::{PipelineSource, Step, StepKind};
 pub struct Embedded {
     /// The name the embedded checker reads it under.
     pub name: String,
+    /// The name the check read it under (its path as the loader resolved it), so a caller
+    /// that embeds by path (`include_pipeline!`) can find it on disk.
+    pub source: String,
     /// Its path in the generated crate.
     pub disk_path: String,
     /// Its text, verbatim.
@@ -68,6 +71,7 @@ pub fn embedded(checked: &CheckResult) -> Vec<Embedded> {
             let (_, file) = sources.iter().find(|(_, f)| f.name() == checked_name)?;
             Some(Embedded {
                 disk_path: disk_path(&name),
+                source: checked_name,
                 name,
                 text: file.text().to_owned(),
             })

@@ -3,6 +3,7 @@
 //! (`runner` to check the embedded pipeline once, `run` per call).
 
 use pipec_ir::Pipeline;
+use proc_macro2::TokenStream;
 use quote::quote;
 
 use crate::files::Embedded;
@@ -12,6 +13,27 @@ use crate::types::names;
 /// The text of `src/pipeline.rs`.
 #[must_use]
 pub fn file(pipeline: &Pipeline, embedded: &[Embedded], pipec_version: &str) -> String {
+    let files: Vec<(String, String)> = embedded
+        .iter()
+        .map(|file| (file.name.clone(), format!("../{}", file.disk_path)))
+        .collect();
+    crate::print(items(
+        pipeline,
+        &files,
+        pipec_version,
+        &quote!(crate::types),
+    ))
+}
+
+/// The items of `src/pipeline.rs`: `files` pairs each embedded file's name with the path
+/// `include_str!` reads it from, and `types` is the path of the types module.
+#[must_use]
+pub fn items(
+    pipeline: &Pipeline,
+    files: &[(String, String)],
+    pipec_version: &str,
+    types: &TokenStream,
+) -> TokenStream {
     let names = names(pipeline);
     let marker = ident(&marker_name(pipeline));
     let inputs = ident(&names.inputs);
@@ -21,20 +43,18 @@ pub fn file(pipeline: &Pipeline, embedded: &[Embedded], pipec_version: &str) -> 
         " Pipeline `{name}`, compiled by pipec {pipec_version}: its sources are embedded and\n checked again at start-up, and it runs on the same executor as `pipec run`."
     );
     let header = crate::inner_doc(&header);
-    let files = embedded.iter().map(|file| {
-        let name = &file.name;
-        let path = format!("../{}", file.disk_path);
+    let files = files.iter().map(|(name, path)| {
         quote! { (#name, include_str!(#path)), }
     });
     let marker_doc = crate::doc(&format!(
         "Pipeline `{name}` (implements `pipec_app::Pipeline`)."
     ));
-    crate::print(quote! {
+    quote! {
         #header
         use pipec_app::pipec_runtime::executor::{RunConfig, RunFailure};
         use pipec_app::{Pipeline, Runner};
 
-        use crate::types::{#inputs, #outputs};
+        use #types::{#inputs, #outputs};
 
         /// The pipec version that generated this crate; the runtime refuses to run with
         /// another (P0850).
@@ -69,7 +89,27 @@ pub fn file(pipeline: &Pipeline, embedded: &[Embedded], pipec_version: &str) -> 
         pub async fn run(runner: &Runner, inputs: &#inputs) -> Result<#outputs, RunFailure> {
             runner.run::<#marker>(inputs).await
         }
-    })
+    }
+}
+
+/// What `lib.rs` would hold with its two modules inline (`pub mod types { … }`,
+/// `pub mod pipeline { … }` and the re-exports): `include_pipeline!`'s expansion, the same
+/// code `pipec build --lib` writes, with the sources embedded from `files` (name, path for
+/// `include_str!`).
+#[must_use]
+pub fn inline_lib(
+    pipeline: &Pipeline,
+    files: &[(String, String)],
+    pipec_version: &str,
+) -> TokenStream {
+    let types = crate::types::items(pipeline);
+    let pipeline_items = items(pipeline, files, pipec_version, &quote!(super::types));
+    let marker = ident(&marker_name(pipeline));
+    quote! {
+        pub mod types { #types }
+        pub mod pipeline { #pipeline_items }
+        pub use pipeline::{#marker, run, runner};
+    }
 }
 
 /// The text of `src/lib.rs`.

@@ -87,6 +87,12 @@ pub fn names(pipeline: &Pipeline) -> TypeNames {
 /// The file's text.
 #[must_use]
 pub fn file(pipeline: &Pipeline) -> String {
+    crate::print(items(pipeline))
+}
+
+/// The file's items (its `//!` header included).
+#[must_use]
+pub fn items(pipeline: &Pipeline) -> TokenStream {
     let names = names(pipeline);
     let mut items = Vec::new();
     let header = format!(
@@ -118,11 +124,11 @@ pub fn file(pipeline: &Pipeline) -> String {
             &names,
         ));
     }
-    crate::print(quote! {
+    quote! {
         #header
         use serde::{Deserialize, Serialize};
         #(#items)*
-    })
+    }
 }
 
 fn pipeline_inputs(pipeline: &Pipeline, names: &TypeNames) -> TokenStream {

@@ -160,3 +160,58 @@ fn the_manifest_records_the_version_and_the_runtime_source() {
     let local = generate(&checked, &in_tree).unwrap();
     assert!(local["Cargo.toml"].contains("pipec-app = { path = \"/src/pipec/runtime/app\" }"));
 }
+
+/// `include_pipeline!`'s expansion is the `--lib` crate with its modules inline: the same
+/// types file and pipeline file, differing only in where the sources and types are found.
+#[test]
+fn the_inline_library_is_the_library_crate_with_its_modules_inline() {
+    for name in ["rag_qa.pipec.yaml", "router.pipec.yaml", "code_review.pipe"] {
+        let checked = checked(name);
+        let root = pipec_codegen::root(&checked).unwrap();
+        let embedded = pipec_codegen::files::embedded(&checked);
+        assert_eq!(embedded[0].source, format!("examples/{name}"));
+        let files: Vec<(String, String)> = embedded
+            .iter()
+            .map(|f| (f.name.clone(), format!("/abs/{}", f.source)))
+            .collect();
+        let inline = pipec_codegen::pipeline::inline_lib(root, &files, "0.1.0");
+        let crate_files = generate(&checked, &options(true)).unwrap();
+        let module = |wanted: &str| {
+            let file: syn::File = syn::parse2(inline.clone()).unwrap();
+            let items = file
+                .items
+                .into_iter()
+                .find_map(|item| match item {
+                    syn::Item::Mod(m) if m.ident == wanted => m.content.map(|(_, items)| items),
+                    _ => None,
+                })
+                .unwrap();
+            let file: syn::File = syn::parse2(quote::quote!(#(#items)*)).unwrap();
+            prettyplease::unparse(&file)
+        };
+        // The inner `//!` docs become the module's attributes; compare the items.
+        let strip = |text: &str| {
+            text.lines()
+                .filter(|l| !l.starts_with("//!"))
+                .collect::<Vec<_>>()
+                .join("\n")
+                .trim()
+                .to_owned()
+        };
+        assert_eq!(
+            strip(&module("types")),
+            strip(&crate_files["src/types.rs"]),
+            "{name}"
+        );
+        let mut expected = strip(&crate_files["src/pipeline.rs"])
+            .replace("use crate::types::", "use super::types::");
+        for f in &embedded {
+            expected = expected.replace(
+                &format!("\"../{}\"", f.disk_path),
+                &format!("\"/abs/{}\"", f.source),
+            );
+        }
+        assert_eq!(strip(&module("pipeline")), expected, "{name}");
+        assert!(inline.to_string().contains("pub use pipeline ::"), "{name}");
+    }
+}

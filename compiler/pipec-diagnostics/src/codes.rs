@@ -197,6 +197,8 @@ codes! {
     P0850 "generated-version-mismatch" Error;
     P0851 "generated-type-mismatch" Error;
     P0852 "unknown-endpoint" Error;
+    // pipec-macros (`include_pipeline!` and the other compile-time macros): P0870–P0879.
+    P0870 "included-file-unreadable" Error;
 }
 
 impl Code {

@@ -14,6 +14,7 @@
 //! - [`setup`], [`progress`], [`report`]: the runtime configured from flags, the step
 //!   display, and outcomes/failures as JSON.
 //! - [`cli`], [`batch`], [`serve`]: the generated binary's run modes.
+//! - `signature!` (feature `macros`): DSPy signature strings read at compile time.
 
 pub mod batch;
 pub mod cli;
@@ -27,6 +28,14 @@ pub mod setup;
 pub mod version;
 
 pub use runner::{Pipeline, Runner};
+
+/// `signature!("question -> answer")`: a DSPy signature string read at compile time into a
+/// `pipec_adapter::Signature` (feature `macros`). It is `pipec_macros::signature_string`,
+/// re-exported here because one crate cannot export the attribute `#[signature]` and a
+/// function-like `signature!` under one name, and `pipec-adapter`, the crate of the values
+/// it builds, is a dependency of the checker the macros link, so it cannot depend on them.
+#[cfg(feature = "macros")]
+pub use pipec_macros::signature_string as signature;
 
 /// Re-exported so generated code names one dependency for the runtime's types.
 pub use pipec_runtime;

@@ -1,0 +1,5 @@
+//! `#[record]` needs named fields.
+#[pipec_macros::record]
+struct Citation(i64);
+
+fn main() {}

@@ -1,0 +1,5 @@
+//! `#[signature]` needs named fields.
+#[pipec_macros::signature]
+struct Answer;
+
+fn main() {}

@@ -1,0 +1,9 @@
+//! Every field is `#[input]` or `#[output]`.
+#[pipec_macros::signature]
+struct Answer {
+    question: String,
+    #[output]
+    answer: String,
+}
+
+fn main() {}
