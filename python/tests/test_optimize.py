@@ -1,5 +1,5 @@
-"""Optimize a generated program with DSPy's BootstrapFewShot (and COPRO) against the fake
-provider, save it, and check that the saved keys are the step ids and that DSPy's own
+"""Optimize a generated program with DSPy's BootstrapFewShot and COPRO against the fake
+provider (and smoke-run random search, MIPROv2, SIMBA and GEPA), save it, and check that the saved keys are the step ids and that DSPy's own
 ChatAdapter messages for the optimized predictors are what `pipec prompt` prints once the
 saved demos and instructions are written into the pipeline."""
 
@@ -8,6 +8,7 @@ import subprocess
 import sys
 
 import dspy
+import pytest
 
 from conftest import PIPEC, build, pipec, run_project
 
@@ -149,3 +150,35 @@ def test_pipec_run_of_the_imported_pipeline_sends_what_the_optimized_dspy_progra
 
     assert len(sent_by_dspy) == 2
     assert sent_by_pipec == sent_by_dspy
+
+
+@pytest.mark.parametrize("optimizer", ["random-search", "mipro", "simba", "gepa"])
+def test_every_other_optimizer_runs_saves_step_keys_and_imports(optimizer, fake, tmp_path):
+    """A smoke run of optimize.py's other optimizers with their small default settings
+    (each takes seconds against the fake server). The fake server's replies score
+    perfectly on this dataset, so they may keep the program as it was; what is checked is
+    that the generated code drives each of them to a saved program that imports back and
+    whose predictors `pipec prompt` reproduces."""
+    source, project = make(tmp_path)
+    done = run_project(project, "optimize.py", "--optimizer", optimizer, "--save", "saved.json", *flags(fake))
+    assert done.returncode == 0, done.stderr
+    saved = json.loads((project / "saved.json").read_text())
+    assert sorted(saved) == ["answer", "metadata", "rewrite.predict"]
+    imported = pipec("import-dspy", project / "saved.json", source, "--write")
+    assert imported.returncode == 0, imported.stderr
+    sys.path.insert(0, str(project))
+    try:
+        import program  # noqa: PLC0415 - the generated module, importable only now
+
+        module = program.QaProgram()
+        module.load(str(project / "saved.json"))
+        for step, predictor, inputs in [
+            ("rewrite", module.rewrite.predict, {"question": "Why?"}),
+            ("answer", module.answer, {"question": "Why?", "query": "why"}),
+        ]:
+            expected = dspy.ChatAdapter().format(predictor.signature, predictor.demos, inputs)
+            printed = pipec("prompt", source, "--step", step, "--inputs", json.dumps(inputs))
+            assert json.loads(printed.stdout) == expected, step
+    finally:
+        sys.path.remove(str(project))
+        sys.modules.pop("program", None)

@@ -26,7 +26,11 @@ fn messages(o: &Output) -> Vec<(String, String)> {
         .iter()
         .map(|m| {
             let keys: Vec<&String> = m.as_object().unwrap().keys().collect();
-            assert_eq!(keys, ["content", "role"], "exactly role and content");
+            assert_eq!(
+                keys,
+                ["role", "content"],
+                "exactly role and content, in that order"
+            );
             (
                 m["role"].as_str().unwrap().to_owned(),
                 m["content"].as_str().unwrap().to_owned(),

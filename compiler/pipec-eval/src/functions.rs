@@ -43,14 +43,23 @@ pub fn call(name: &str, args: &[Value], span: Range<u32>) -> Result<Value, EvalE
         }),
         "first" => cx.arity(1, 1).and_then(|()| end(&cx, true)),
         "last" => cx.arity(1, 1).and_then(|()| end(&cx, false)),
+        // Ordered by key, as documented: objects keep insertion order otherwise.
         "keys" => cx.arity(1, 1).and_then(|()| {
             Ok(Value::Array(
-                cx.object(0)?.keys().cloned().map(Value::String).collect(),
+                by_key(cx.object(0)?)
+                    .into_iter()
+                    .map(|(k, _)| Value::String(k.clone()))
+                    .collect(),
             ))
         }),
-        "values" => cx
-            .arity(1, 1)
-            .and_then(|()| Ok(Value::Array(cx.object(0)?.values().cloned().collect()))),
+        "values" => cx.arity(1, 1).and_then(|()| {
+            Ok(Value::Array(
+                by_key(cx.object(0)?)
+                    .into_iter()
+                    .map(|(_, v)| v.clone())
+                    .collect(),
+            ))
+        }),
         "round" => cx.arity(1, 2).and_then(|()| round(&cx)),
         "floor" => cx.arity(1, 1).and_then(|()| to_whole(&cx, f64::floor)),
         "ceil" => cx.arity(1, 1).and_then(|()| to_whole(&cx, f64::ceil)),
@@ -171,6 +180,13 @@ impl Call<'_> {
             .as_i64()
             .ok_or_else(|| self.wrong(i, "an integer"))
     }
+}
+
+/// A dict's entries sorted by key.
+fn by_key(map: &Map<String, Value>) -> Vec<(&String, &Value)> {
+    let mut entries: Vec<_> = map.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    entries
 }
 
 fn length(cx: &Call<'_>) -> Result<Value, EvalError> {

@@ -169,7 +169,7 @@ fn human_output_prints_each_output_and_a_summary() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("kind: bug\n"), "{text}");
     assert!(
-        text.contains("handled: {\"reproduction\":[\"example\"],\"severity\":\"low\"}"),
+        text.contains("handled: {\"severity\":\"low\",\"reproduction\":[\"example\"]}"),
         "{text}"
     );
     let err = stderr(&out);

@@ -72,8 +72,8 @@ pub struct TypeDefSpec {
 pub enum FieldSpec {
     /// Its type.
     Type(String),
-    /// The mapping form.
-    Full(FieldDef),
+    /// The mapping form (boxed: its `default` JSON value makes it large).
+    Full(Box<FieldDef>),
 }
 
 /// The mapping form of a field. Constraints are rendered into prompts as DSPy does.

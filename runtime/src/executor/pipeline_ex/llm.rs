@@ -232,13 +232,19 @@ pub fn inspect(value: &Value) -> String {
             "[{}]",
             items.iter().map(inspect).collect::<Vec<_>>().join(", ")
         ),
-        Value::Object(map) => format!(
-            "%{{{}}}",
-            map.iter()
-                .map(|(k, v)| format!("{k}: {}", inspect(v)))
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        Value::Object(map) => {
+            // JSON objects keep insertion order; Elixir prints small maps sorted by key.
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            format!(
+                "%{{{}}}",
+                entries
+                    .iter()
+                    .map(|(k, v)| format!("{k}: {}", inspect(v)))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
         other => other.to_string(),
     }
 }
