@@ -131,7 +131,7 @@ fn blank_line_before(src: &str, line_start: usize) -> bool {
     }
     let before = &src[..line_start - 1];
     let previous = before.rfind('\n').map_or(before, |i| &before[i + 1..]);
-    previous.trim().is_empty() && line_start > 1
+    previous.trim().is_empty()
 }
 
 /// The start offsets of mapping keys and sequence items, and the end offsets of scalars

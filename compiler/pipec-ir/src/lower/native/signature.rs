@@ -118,13 +118,15 @@ fn structured(ctx: &mut Ctx<'_>, map: MapRef<'_>, name: Name, scope: &TypeScope<
             Vec::new()
         }
     };
-    let default = default_instructions(
-        inputs.iter().map(|f| f.name.text.as_str()),
-        outputs.iter().map(|f| f.name.text.as_str()),
-    );
-    let instructions = instructions
-        .map(|text| cleandoc(&text))
-        .filter(|text| !text.is_empty() && *text != default);
+    // The default is built only to compare with given instructions.
+    let instructions = instructions.map(|text| cleandoc(&text)).filter(|text| {
+        !text.is_empty()
+            && *text
+                != default_instructions(
+                    inputs.iter().map(|f| f.name.text.as_str()),
+                    outputs.iter().map(|f| f.name.text.as_str()),
+                )
+    });
     Signature {
         name,
         instructions,
